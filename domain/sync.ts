@@ -1,0 +1,159 @@
+/**
+ * The sync wire format between a till and the server. Both sides validate with these schemas:
+ * the server every body a till sends, the till every page the server answers.
+ *
+ * Words as in PowerSync/Replicache: a till's outbox holds *mutations* numbered by a per-till
+ * `seq`; *push* uploads them in seq order; *pull* downloads *changes* after a *cursor*.
+ */
+import { z } from 'zod'
+import { CARD_NUMBER } from './card'
+
+/** Bumped when the wire format changes; the server accepts this one and the previous one. */
+export const PROTOCOL_VERSION = 1
+/** Bumped when the meaning of the data changes (a new entity, a new field the till must store). */
+export const SCHEMA_VERSION = 1
+export const ACCEPTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION, PROTOCOL_VERSION - 1]
+
+export const MAX_PUSH_MUTATIONS = 500
+export const MAX_PULL_PAGE = 5000
+/** Bytes; a larger push body is refused before it is parsed. */
+export const MAX_PUSH_BYTES = 4 * 1024 * 1024
+
+const id = z.string().min(1).max(64)
+const ore = z.number().int().safe()
+const isoInstant = z.iso.datetime({ offset: true })
+
+export const SaleLine = z.object({
+  productId: id,
+  name: z.string().min(1).max(120),
+  categoryId: id,
+  qty: z.number().int().min(1).max(999),
+  unitPrice: ore.min(0),
+})
+export type SaleLine = z.infer<typeof SaleLine>
+
+export const SaleRecordPayload = z.object({
+  saleId: z.uuid(),
+  cardNumber: z.string().regex(CARD_NUMBER),
+  accountId: id,
+  locationId: id,
+  staffId: id,
+  at: isoInstant,
+  lines: z.array(SaleLine).min(1).max(200),
+  total: ore.min(0),
+  /** The till approved this sale without a fresh server view (offline): the server accepts it even if it now overdraws. */
+  offline: z.boolean(),
+})
+export type SaleRecordPayload = z.infer<typeof SaleRecordPayload>
+
+export const Mutation = z.discriminatedUnion('kind', [
+  z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('sale.record'), payload: SaleRecordPayload }),
+])
+export type Mutation = z.infer<typeof Mutation>
+export type MutationKind = Mutation['kind']
+
+export const PushRequest = z.object({
+  protocol: z.number().int(),
+  schema: z.number().int(),
+  mutations: z.array(Mutation).min(1).max(MAX_PUSH_MUTATIONS),
+})
+export type PushRequest = z.infer<typeof PushRequest>
+
+export const MutationResult = z.object({
+  seq: z.number().int().min(1),
+  id: z.uuid(),
+  status: z.enum(['applied', 'rejected']),
+  /** Machine-readable reason for a rejection (e.g. `card-unknown`); the till keeps and shows it. */
+  reason: z.string().max(200).nullable(),
+  /** `overdraft`: an offline sale the server accepted although it took the balance below zero. */
+  flags: z.array(z.string().max(40)).max(10),
+})
+export type MutationResult = z.infer<typeof MutationResult>
+
+export const PushResponse = z.object({
+  lastAppliedSeq: z.number().int().min(0),
+  results: z.array(MutationResult),
+})
+export type PushResponse = z.infer<typeof PushResponse>
+
+const spent = z.object({ key: z.string().max(16), amount: ore })
+
+export const AccountData = z.object({
+  holderName: z.string().max(200),
+  /** A small image as a data: URL, or null. */
+  photo: z.string().max(200_000).nullable(),
+  status: z.enum(['active', 'blocked']),
+  balance: ore,
+  limits: z.object({ day: ore.nullable(), week: ore.nullable(), month: ore.nullable() }),
+  spent: z.object({ day: spent, week: spent, month: spent }),
+  deniedCategoryIds: z.array(id),
+  allowedLocationIds: z.array(id).nullable(),
+})
+export type AccountData = z.infer<typeof AccountData>
+
+export const CardData = z.object({ accountId: id, status: z.enum(['active', 'replaced', 'lost']) })
+export const CategoryData = z.object({ name: z.string().max(120), sort: z.number().int() })
+export const ProductData = z.object({
+  name: z.string().max(120),
+  categoryId: id,
+  /** Price in øre per location id; a product without a price at a location is not sold there. */
+  prices: z.record(id, ore.min(0)),
+  barcode: z.string().max(64).nullable(),
+  available: z.boolean(),
+  image: z.string().max(200_000).nullable(),
+  sort: z.number().int(),
+})
+export const LocationData = z.object({ name: z.string().max(200) })
+export const StaffData = z.object({
+  name: z.string().max(200),
+  /** `scrypt$<salt b64>$<hash b64>`: tills check PINs offline, never hold them. */
+  pinHash: z.string().max(300),
+  roles: z.array(z.enum(['cashier', 'pickup', 'manager'])),
+  locationIds: z.array(id),
+  active: z.boolean(),
+})
+
+const upsert = <E extends string, D extends z.ZodType>(entity: E, data: D) =>
+  z.object({ entity: z.literal(entity), id, data })
+
+export const Change = z.union([
+  upsert('account', AccountData),
+  upsert('card', CardData),
+  upsert('category', CategoryData),
+  upsert('product', ProductData),
+  upsert('location', LocationData),
+  upsert('staff', StaffData),
+  z.object({ entity: z.enum(['account', 'card', 'category', 'product', 'location', 'staff']), id, deleted: z.literal(true) }),
+])
+export type Change = z.infer<typeof Change>
+export type Entity = Change['entity']
+
+export const PullResponse = z.object({
+  changes: z.array(Change),
+  /** Opaque; the till stores it in the same transaction that applies the page. */
+  cursor: z.string().max(100),
+  hasMore: z.boolean(),
+  /**
+   * The highest seq of this till whose effects are all in this page or an earlier one (null: no
+   * own mutation in this page). The till drops its pending deltas up to it in the transaction
+   * that applies the page, so a sale is counted exactly once.
+   */
+  ackSeq: z.number().int().min(0).nullable(),
+  serverTime: isoInstant,
+})
+export type PullResponse = z.infer<typeof PullResponse>
+
+export const EnrolRequest = z.object({ code: z.string().min(6).max(64), name: z.string().min(1).max(100) })
+export const EnrolResponse = z.object({
+  terminalId: id,
+  token: z.string().min(32).max(200),
+  locationId: id,
+  municipalityId: id,
+})
+export type EnrolResponse = z.infer<typeof EnrolResponse>
+
+/** What the server's live channel sends: "something you hold changed, pull". */
+export const LivePoke = z.object({ type: z.literal('poke'), at: isoInstant })
+
+/** Error body of every non-2xx answer. */
+export const ErrorBody = z.object({ error: z.string(), message: z.string() })

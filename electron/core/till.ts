@@ -1,0 +1,35 @@
+/**
+ * The till's engine, assembled: local store, card reader, sync engine and the RPC handlers.
+ * Both shells (electron/main's utility process and electron/host) call `openTill` and then only
+ * relay `dispatch` calls and `subscribe` events; nothing here knows which shell runs it.
+ */
+import type { EventMessage } from './api/contract'
+import type { Dispatch } from './api/dispatch'
+import type { Clock, Ids } from './clock'
+
+export interface TillOptions {
+  /** One data directory per till: the SQLite file and the uploader lock live here. */
+  dataDir: string
+  /** Central server, e.g. http://127.0.0.1:4800. Without it the till runs on its local store only. */
+  serverUrl?: string
+  /** One-time code from the server's admin; used once, when the till has no device token yet. */
+  enrolmentCode?: string
+  tillName?: string
+  /** Development builds: offer the simulated card reader panel. */
+  simulatedReader?: boolean
+  /** Try a USB HID card reader (node-hid). */
+  hidReader?: boolean
+  clock?: Clock
+  ids?: Ids
+  /** Background sync interval when no live poke arrives (ms). */
+  syncIntervalMs?: number
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void
+}
+
+export interface Till {
+  dispatch: Dispatch
+  subscribe(listener: (message: EventMessage) => void): () => void
+  close(): Promise<void>
+}
+
+export { openTill } from './till-impl'
