@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { decidePurchase, type AccountView, type PurchaseQuestion } from './checkout'
+import { periodKeys } from './periods'
+
+const now = periodKeys(new Date('2026-11-24T11:00:00Z'))
+const account = (over: Partial<AccountView> = {}): AccountView => ({
+  status: 'active',
+  balance: 10000,
+  limits: { day: null, week: null, month: null },
+  spent: { day: { key: now.day, amount: 0 }, week: { key: now.week, amount: 0 }, month: { key: now.month, amount: 0 } },
+  deniedCategoryIds: [],
+  allowedLocationIds: null,
+  ...over,
+})
+const ask = (over: Partial<PurchaseQuestion> = {}): PurchaseQuestion => ({
+  card: { status: 'active' },
+  account: account(),
+  locationId: 'loc-1',
+  lines: [{ productId: 'p-lunch', categoryId: 'cat-hot', qty: 1, unitPrice: 3500 }],
+  now,
+  overdraftAllowance: 0,
+  ...over,
+})
+
+describe('the till refuses a card with one precise reason', () => {
+  it('approves a covered lunch and tells the balance after', () => {
+    expect(decidePurchase(ask())).toEqual({ ok: true, total: 3500, balanceAfter: 6500 })
+  })
+  it('refuses an unknown card first', () => {
+    expect(decidePurchase(ask({ card: null, account: null }))).toMatchObject({ ok: false, reason: 'unknown-card' })
+  })
+  it('says "old card" for a replaced card even when the account is also blocked', () => {
+    expect(decidePurchase(ask({ card: { status: 'replaced' }, account: account({ status: 'blocked' }) }))).toMatchObject({ reason: 'old-card' })
+  })
+  it('refuses a blocked account before checking the canteen', () => {
+    expect(decidePurchase(ask({ account: account({ status: 'blocked', allowedLocationIds: ['loc-2'] }) }))).toMatchObject({ reason: 'blocked' })
+  })
+  it('refuses a card not allowed at this canteen', () => {
+    expect(decidePurchase(ask({ account: account({ allowedLocationIds: ['loc-2'] }) }))).toMatchObject({ reason: 'location-not-allowed' })
+  })
+  it('names the product that is not permitted', () => {
+    const q = ask({ account: account({ deniedCategoryIds: ['cat-snack'] }), lines: [...ask().lines, { productId: 'p-chips', categoryId: 'cat-snack', qty: 1, unitPrice: 1500 }] })
+    expect(decidePurchase(q)).toMatchObject({ reason: 'product-not-permitted', productId: 'p-chips' })
+  })
+  it('counts today’s earlier spend against the day limit, and says what is left', () => {
+    const q = ask({ account: account({ limits: { day: 5000, week: null, month: null }, spent: { ...account().spent, day: { key: now.day, amount: 2000 } } }) })
+    expect(decidePurchase(q)).toMatchObject({ ok: false, reason: 'day-limit', limit: 5000, left: 3000 })
+  })
+  it('does not count yesterday’s spend against today’s limit', () => {
+    const q = ask({ account: account({ limits: { day: 5000, week: null, month: null }, spent: { ...account().spent, day: { key: '2026-11-23', amount: 4900 } } }) })
+    expect(decidePurchase(q)).toMatchObject({ ok: true })
+  })
+  it('checks the week limit before the balance', () => {
+    const q = ask({ account: account({ balance: 100, limits: { day: null, week: 1000, month: null } }) })
+    expect(decidePurchase(q)).toMatchObject({ reason: 'week-limit' })
+  })
+  it('refuses when the balance is too low, and lets an offline till use its allowance', () => {
+    expect(decidePurchase(ask({ account: account({ balance: 3000 }) }))).toMatchObject({ ok: false, reason: 'balance-too-low', left: 3000 })
+    expect(decidePurchase(ask({ account: account({ balance: 3000 }), overdraftAllowance: 500 }))).toEqual({ ok: true, total: 3500, balanceAfter: -500 })
+  })
+})

@@ -1,0 +1,27 @@
+import { EventEmitter } from 'node:events'
+import type { ReaderState } from '../api/contract'
+
+/**
+ * A card reader: something that reports card numbers. The real one is a USB HID device
+ * (node-hid); the simulated one is driven from the development panel and from tests. Both
+ * have this shape, so the core cannot tell them apart.
+ */
+export interface CardReader {
+  readonly state: ReaderState
+  on(event: 'card', listener: (raw: string) => void): this
+  on(event: 'state', listener: (state: ReaderState) => void): this
+  close(): void
+}
+
+export class SimulatedReader extends EventEmitter implements CardReader {
+  readonly state: ReaderState = 'simulated'
+
+  /** What the device would send when a card is held to it. */
+  present(raw: string): void {
+    this.emit('card', raw)
+  }
+
+  close(): void {
+    this.removeAllListeners()
+  }
+}

@@ -1,0 +1,80 @@
+import type { AccountView } from '../../../domain/checkout'
+import type { PeriodKeys, PeriodKind } from '../../../domain/periods'
+import type { Db } from './db'
+
+interface CardAccountRow {
+  number: string
+  card_status: 'active' | 'replaced' | 'lost'
+  account_id: string
+  holder_name: string
+  photo: string | null
+  status: 'active' | 'blocked'
+  balance: number
+  limit_day: number | null
+  limit_week: number | null
+  limit_month: number | null
+  spent: string
+  denied_categories: string
+  allowed_locations: string | null
+  synced_at: string
+}
+
+export interface CardAccount {
+  cardNumber: string
+  cardStatus: 'active' | 'replaced' | 'lost'
+  accountId: string
+  holderName: string
+  photo: string | null
+  syncedAt: string
+  /** The account as the rules see it: the pulled state plus this till's unacknowledged sales. */
+  view: AccountView
+}
+
+/**
+ * What the till knows of a card right now. The balance is the last pulled balance plus this
+ * till's deltas the server has not yet reported back (outbox seq > acked_seq): each sale is
+ * counted once, either here or in the pulled balance, never in both.
+ */
+export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, now: PeriodKeys): CardAccount | null {
+  const row = db
+    .prepare(
+      `SELECT c.number, c.status AS card_status, a.id AS account_id, a.holder_name, a.photo, a.status, a.balance,
+              a.limit_day, a.limit_week, a.limit_month, a.spent, a.denied_categories, a.allowed_locations, a.synced_at
+         FROM cards c JOIN accounts a ON a.id = c.account_id
+        WHERE c.number = ?`,
+    )
+    .get(cardNumber) as CardAccountRow | undefined
+  if (!row) return null
+  const pending = db
+    .prepare(
+      `SELECT COALESCE(SUM(o.delta), 0) AS delta,
+              COALESCE(SUM(CASE WHEN s.day_key = @day THEN s.total END), 0) AS day,
+              COALESCE(SUM(CASE WHEN s.week_key = @week THEN s.total END), 0) AS week,
+              COALESCE(SUM(CASE WHEN s.month_key = @month THEN s.total END), 0) AS month
+         FROM outbox o LEFT JOIN sales s ON s.seq = o.seq
+        WHERE o.account_id = @account AND o.seq > @acked AND o.status <> 'rejected'`,
+    )
+    .get({ account: row.account_id, acked: ackedSeq, ...now }) as { delta: number } & Record<PeriodKind, number>
+  const pulledSpent = JSON.parse(row.spent) as AccountView['spent']
+  const spent = {} as AccountView['spent']
+  for (const kind of ['day', 'week', 'month'] as const) {
+    const base = pulledSpent[kind].key === now[kind] ? pulledSpent[kind].amount : 0
+    spent[kind] = { key: now[kind], amount: base + pending[kind] }
+  }
+  return {
+    cardNumber: row.number,
+    cardStatus: row.card_status,
+    accountId: row.account_id,
+    holderName: row.holder_name,
+    photo: row.photo,
+    syncedAt: row.synced_at,
+    view: {
+      status: row.status,
+      balance: row.balance + pending.delta,
+      limits: { day: row.limit_day, week: row.limit_week, month: row.limit_month },
+      spent,
+      deniedCategoryIds: JSON.parse(row.denied_categories) as string[],
+      allowedLocationIds: row.allowed_locations === null ? null : (JSON.parse(row.allowed_locations) as string[]),
+    },
+  }
+}

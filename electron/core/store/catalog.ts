@@ -1,0 +1,46 @@
+import type { Catalog, Product } from '../api/contract'
+import type { Db } from './db'
+
+interface ProductRow {
+  id: string
+  name: string
+  category_id: string
+  prices: string
+  barcode: string | null
+  image: string | null
+}
+
+/** Products sold at this canteen: available and priced here. */
+export function readCatalog(db: Db, locationId: string | null): Catalog {
+  const categories = db.prepare('SELECT id, name FROM categories ORDER BY sort, name').all() as Catalog['categories']
+  const rows = db
+    .prepare('SELECT id, name, category_id, prices, barcode, image FROM products WHERE available = 1 ORDER BY sort, name')
+    .all() as ProductRow[]
+  const products: Product[] = []
+  for (const row of rows) {
+    const price = priceAt(row.prices, locationId)
+    if (price === null) continue
+    products.push({ id: row.id, name: row.name, categoryId: row.category_id, price, barcode: row.barcode, image: row.image })
+  }
+  const used = new Set(products.map((p) => p.categoryId))
+  return { categories: categories.filter((c) => used.has(c.id)), products }
+}
+
+export function readProducts(db: Db, ids: readonly string[], locationId: string | null): Map<string, Product> {
+  const stmt = db.prepare('SELECT id, name, category_id, prices, barcode, image FROM products WHERE id = ? AND available = 1')
+  const found = new Map<string, Product>()
+  for (const id of ids) {
+    const row = stmt.get(id) as ProductRow | undefined
+    const price = row ? priceAt(row.prices, locationId) : null
+    if (row && price !== null) {
+      found.set(id, { id, name: row.name, categoryId: row.category_id, price, barcode: row.barcode, image: row.image })
+    }
+  }
+  return found
+}
+
+function priceAt(pricesJson: string, locationId: string | null): number | null {
+  if (!locationId) return null
+  const prices = JSON.parse(pricesJson) as Record<string, number>
+  return prices[locationId] ?? null
+}

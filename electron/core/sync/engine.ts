@@ -1,0 +1,260 @@
+import WebSocket from 'ws'
+import type { SyncStatus } from '../api/contract'
+import type { Clock } from '../clock'
+import type { Db } from '../store/db'
+import { outboxCounts, pendingMutations, recordPushResults } from '../store/outbox'
+import { applyPullPage } from '../store/pull'
+import { getSetting, setSetting } from '../store/settings'
+import { LivePoke } from '../../../domain/sync'
+import { SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
+
+export interface SyncEngineOptions {
+  db: Db
+  clock: Clock
+  serverUrl: string | null
+  enrolmentCode?: string
+  tillName: string
+  /** Background sync interval when no live poke arrives. */
+  intervalMs?: number
+  /** First retry delay after a failure; doubles up to maxBackoffMs, with jitter. */
+  baseBackoffMs?: number
+  maxBackoffMs?: number
+  /** After this long without a successful sync the till shows a warning. */
+  staleAfterMs?: number
+  pushBatch?: number
+  pullPage?: number
+  /** The uploader lock is held by this process (one uploader per till database). */
+  mayUpload: boolean
+  /** Open the live channel (WebSocket poke). */
+  live?: boolean
+  random?: () => number
+  onStatus(status: SyncStatus): void
+  onDataChanged(entities: string[]): void
+  log(level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>): void
+}
+
+/**
+ * The till's background sync: push the outbox in seq order, then pull pages after the cursor.
+ * One cycle runs at a time; a request for another while one runs is folded into one more
+ * cycle after it. Failures back off exponentially with jitter; a live poke or "sync now"
+ * starts a cycle at once.
+ */
+export class SyncEngine {
+  private running: Promise<void> | null = null
+  private again = false
+  private timer: NodeJS.Timeout | null = null
+  private failures = 0
+  private stopped = false
+  private online = false
+  private syncing = false
+  private lastError: string | null = null
+  private socket: WebSocket | null = null
+  private liveFailures = 0
+  private liveTimer: NodeJS.Timeout | null = null
+  private client: SyncClient | null = null
+
+  constructor(private readonly o: SyncEngineOptions) {}
+
+  start(): void {
+    if (!this.o.serverUrl) return
+    this.kick()
+    if (this.o.live !== false) this.connectLive()
+  }
+
+  /** Is the till's view of the server current? Decides whether sales are "offline". */
+  isOnline(): boolean {
+    return this.online
+  }
+
+  status(): SyncStatus {
+    const counts = outboxCounts(this.o.db)
+    const lastSyncAt = getSetting(this.o.db, 'last_sync_at')
+    const staleAfter = this.o.staleAfterMs ?? 15 * 60_000
+    return {
+      enrolled: getSetting(this.o.db, 'device_token') !== null,
+      online: this.online,
+      syncing: this.syncing,
+      lastSyncAt,
+      pending: counts.pending,
+      oldestPendingAt: counts.oldestPendingAt,
+      rejected: counts.rejected,
+      lastError: this.lastError,
+      stale: !!this.o.serverUrl && (lastSyncAt === null || this.o.clock.now().getTime() - Date.parse(lastSyncAt) > staleAfter),
+    }
+  }
+
+  /** Ask for a cycle soon (after a sale, on a poke). Never throws. */
+  kick(): void {
+    void this.cycle().catch(() => {})
+  }
+
+  /** Run a cycle now and wait for it; resets the backoff. */
+  async syncNow(): Promise<SyncStatus> {
+    this.failures = 0
+    await this.cycle()
+    return this.status()
+  }
+
+  private cycle(): Promise<void> {
+    if (this.stopped || !this.o.serverUrl) return Promise.resolve()
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    this.running = (async () => {
+      do {
+        this.again = false
+        await this.runOnce()
+      } while (this.again && !this.stopped)
+    })().finally(() => {
+      this.running = null
+    })
+    return this.running
+  }
+
+  private async runOnce(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.syncing = true
+    this.emit()
+    try {
+      const client = await this.ensureClient()
+      if (client) {
+        if (this.o.mayUpload) await this.pushAll(client)
+        await this.pullAll(client)
+        this.online = true
+        this.lastError = null
+        this.failures = 0
+      }
+    } catch (err) {
+      this.failures++
+      if (err instanceof SyncNetworkError) this.online = false
+      this.lastError = err instanceof Error ? err.message : String(err)
+      this.o.log('warn', 'sync failed', { error: this.lastError, failures: this.failures })
+    } finally {
+      this.syncing = false
+      this.emit()
+      this.schedule()
+    }
+  }
+
+  private async ensureClient(): Promise<SyncClient | null> {
+    if (this.client) return this.client
+    const { db, serverUrl } = this.o
+    if (!serverUrl) return null
+    let token = getSetting(db, 'device_token')
+    if (!token) {
+      if (!this.o.enrolmentCode) throw new Error('The till is not enrolled: start it once with an enrolment code from the server')
+      const e = await enrol({ serverUrl, code: this.o.enrolmentCode, name: this.o.tillName })
+      db.transaction(() => {
+        setSetting(db, 'terminal_id', e.terminalId)
+        setSetting(db, 'device_token', e.token)
+        setSetting(db, 'location_id', e.locationId)
+        setSetting(db, 'municipality_id', e.municipalityId)
+        setSetting(db, 'server_url', serverUrl)
+      })()
+      token = e.token
+      this.o.log('info', 'till enrolled', { terminalId: e.terminalId, locationId: e.locationId })
+      if (this.o.live !== false) this.reconnectLiveSoon(0)
+    }
+    this.client = createSyncClient({ serverUrl, token })
+    return this.client
+  }
+
+  private async pushAll(client: SyncClient): Promise<void> {
+    const batch = this.o.pushBatch ?? 200
+    for (;;) {
+      const mutations = pendingMutations(this.o.db, batch)
+      if (mutations.length === 0) return
+      const answer = await client.push(mutations)
+      // Marked only after the server answered: a lost answer means the same rows go again,
+      // and the server answers them from its stored results without applying them twice.
+      recordPushResults(this.o.db, answer.results)
+      if (answer.results.length === 0) throw new SyncHttpError(200, 'no-progress', 'The server applied nothing of the push')
+      this.emit()
+    }
+  }
+
+  private async pullAll(client: SyncClient): Promise<void> {
+    const limit = this.o.pullPage ?? 1000
+    const touched = new Set<string>()
+    for (;;) {
+      const cursor = getSetting(this.o.db, 'pull_cursor') ?? '0:0'
+      const page = await client.pull(cursor, limit)
+      for (const e of applyPullPage(this.o.db, page)) touched.add(e)
+      if (!page.hasMore) break
+    }
+    if (touched.size) this.o.onDataChanged([...touched])
+  }
+
+  private schedule(): void {
+    if (this.stopped) return
+    if (this.timer) clearTimeout(this.timer)
+    const delay = this.failures === 0 ? (this.o.intervalMs ?? 30_000) : this.backoff(this.failures)
+    this.timer = setTimeout(() => this.kick(), delay)
+    this.timer.unref?.()
+  }
+
+  /** Exponential backoff with "equal jitter": half fixed, half random, so tills don't retry in step. */
+  private backoff(failures: number): number {
+    const base = this.o.baseBackoffMs ?? 1000
+    const max = this.o.maxBackoffMs ?? 60_000
+    const exp = Math.min(max, base * 2 ** Math.min(failures - 1, 16))
+    const random = this.o.random ?? Math.random
+    return exp / 2 + random() * (exp / 2)
+  }
+
+  private connectLive(): void {
+    const token = getSetting(this.o.db, 'device_token')
+    if (this.stopped || !this.o.serverUrl || !token) return
+    const url = this.o.serverUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/sync/live'
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } })
+    this.socket = socket
+    socket.on('open', () => {
+      this.liveFailures = 0
+      this.kick()
+    })
+    socket.on('message', (data) => {
+      let msg: unknown
+      try {
+        msg = JSON.parse(String(data))
+      } catch {
+        return
+      }
+      if (LivePoke.safeParse(msg).success) this.kick()
+    })
+    socket.on('error', () => {})
+    socket.on('close', () => {
+      if (this.socket !== socket) return
+      this.socket = null
+      this.liveFailures++
+      // The live channel is the fastest sign the server went away; the next cycle tells for sure.
+      if (this.online) {
+        this.online = false
+        this.emit()
+        this.kick()
+      }
+      this.reconnectLiveSoon(this.backoff(this.liveFailures))
+    })
+  }
+
+  private reconnectLiveSoon(delay: number): void {
+    if (this.stopped || this.socket) return
+    if (this.liveTimer) clearTimeout(this.liveTimer)
+    this.liveTimer = setTimeout(() => this.connectLive(), delay)
+    this.liveTimer.unref?.()
+  }
+
+  private emit(): void {
+    this.o.onStatus(this.status())
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearTimeout(this.timer)
+    if (this.liveTimer) clearTimeout(this.liveTimer)
+    const socket = this.socket
+    this.socket = null
+    socket?.terminate()
+    await this.running?.catch(() => {})
+  }
+}

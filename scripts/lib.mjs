@@ -1,0 +1,39 @@
+// Shared by start.mjs and test.mjs. Plain Node, no dependencies: it runs before `npm ci`.
+import { spawnSync } from 'node:child_process'
+import { existsSync, statSync, readdirSync } from 'node:fs'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+export function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts, env: { ...process.env, ...opts.env } })
+  return res.status ?? 1
+}
+
+/** Installs the locked dependencies when node_modules is missing or older than the lockfile. */
+export function ensureDependencies() {
+  const marker = join(root, 'node_modules/.package-lock.json')
+  const lock = join(root, 'package-lock.json')
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs - 1000) return
+  console.log('Installing dependencies (npm ci; better-sqlite3 compiles from source, about 2 minutes)…')
+  // The Electron binary cannot be downloaded everywhere; everything but the desktop shell runs without it.
+  const code = run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ELECTRON_SKIP_BINARY_DOWNLOAD: process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ?? '1' } })
+  if (code !== 0) throw new Error('npm ci failed')
+}
+
+function newest(path) {
+  if (!existsSync(path)) return 0
+  const st = statSync(path)
+  if (!st.isDirectory()) return st.mtimeMs
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))))
+}
+
+/** Builds main, preload and renderer with electron-vite when a source is newer than the output. */
+export function ensureBuild(force = false) {
+  const out = join(root, 'out/renderer/index.html')
+  const sources = Math.max(...['src', 'electron', 'domain', 'index.html', 'electron.vite.config.ts'].map((p) => newest(join(root, p))))
+  if (!force && existsSync(out) && statSync(out).mtimeMs >= sources) return
+  console.log('Building (electron-vite build)…')
+  if (run('npx', ['electron-vite', 'build']) !== 0) throw new Error('electron-vite build failed')
+}

@@ -1,0 +1,48 @@
+// `npm start`: installs what is missing, builds, and runs Kantine on the embedded demo (a demo
+// server with PGlite and the demo data set, and a till enrolled to it). In Electron where its
+// binary exists; otherwise the host shell plus the system Chromium in an app window, or with
+// no display, the URL to open.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ensureBuild, ensureDependencies, root, run } from './lib.mjs'
+
+const args = process.argv.slice(2)
+const wantsHelp = args.includes('--help') || args.includes('-h')
+
+ensureDependencies()
+
+/** The Electron executable, if its binary was downloaded (it cannot be on every machine). */
+function electronBinary() {
+  const pathFile = join(root, 'node_modules/electron/path.txt')
+  if (!existsSync(pathFile)) return null
+  const bin = join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(bin) ? bin : null
+}
+
+if (wantsHelp) {
+  console.log(`npm start [-- options]
+
+Starts Kantine on the embedded demo: a demo server (PGlite, demo data) and a till enrolled to it.
+Opens the till in Electron where its binary exists, else in Chromium; with no display it prints the URL.
+
+  --headless          do not open a window; print the URL and keep serving
+  --port N            serve the till on 127.0.0.1:N
+  --kiosk             full-screen, locked window
+  --host              use the host shell + Chromium even where Electron exists
+  --data-dir DIR      where the demo keeps its data (default .data/demo)
+  --help              this text
+
+To run a till against a real server instead of the demo: npm run host -- --server-url URL --enrol-code CODE
+`)
+  process.exit(0)
+}
+
+ensureBuild()
+const electron = electronBinary()
+const useHost = args.includes('--headless') || args.includes('--host') || !electron
+const passOn = args.filter((a) => a !== '--host')
+if (useHost) {
+  process.exit(run(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--demo', ...passOn]))
+} else {
+  process.exit(run(electron, ['.', '--demo', ...passOn]))
+}
