@@ -32,6 +32,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
   const emit = <E extends EventName>(event: E, payload: Events[E]) => events.emit('message', { event, payload } satisfies EventMessage<E>)
   const tillName = opts.tillName ?? getSetting(db, 'till_name') ?? 'Kasse 1'
   setSetting(db, 'till_name', tillName)
+  if (opts.offlineAllowance !== undefined) setSetting(db, 'offline_allowance', opts.offlineAllowance)
 
   const lock = acquireUploaderLock(opts.dataDir)
   if (!lock) log('warn', 'another process holds the uploader lock of this till database; this one only pulls')
@@ -43,6 +44,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
     enrolmentCode: opts.enrolmentCode,
     tillName,
     intervalMs: opts.syncIntervalMs,
+    pullPage: opts.pullPageSize,
     mayUpload: lock !== null,
     onStatus: (s) => emit('sync.status', s),
     onDataChanged: (entities) => emit('data.changed', { entities }),

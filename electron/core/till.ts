@@ -23,6 +23,10 @@ export interface TillOptions {
   ids?: Ids
   /** Background sync interval when no live poke arrives (ms). */
   syncIntervalMs?: number
+  /** Changes per pull page (default 1000). */
+  pullPageSize?: number
+  /** Per-card offline allowance in øre (default 5000), kept in the till's settings. */
+  offlineAllowance?: number
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void
 }
 

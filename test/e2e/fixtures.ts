@@ -1,0 +1,74 @@
+/**
+ * End-to-end fixture: the real thing, as `npm start -- --headless` runs it. A demo server
+ * process (PGlite + demo data) and the host shell with the till core, then the real Vue UI in
+ * Chromium. Each test file gets its own data folder.
+ */
+import AxeBuilder from '@axe-core/playwright'
+import { test as base, expect, type Page } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+
+export interface DemoTill {
+  url: string
+  dataDir: string
+  tillDb: string
+}
+
+const root = resolve(import.meta.dirname, '../..')
+
+async function startDemo(): Promise<{ till: DemoTill; child: ChildProcess }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kantine-e2e-'))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--demo', '--headless', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  const stderr: string[] = []
+  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()))
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo did not start in 90 s:\n${stderr.join('').slice(-3000)}`)), 90_000)
+    child.once('exit', (code) => reject(new Error(`demo exited ${code}:\n${stderr.join('').slice(-3000)}`)))
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /^Kantine till: (\S+)/.exec(line)
+      if (m) {
+        clearTimeout(timer)
+        resolveUrl(m[1]!)
+      }
+    })
+  })
+  return { till: { url, dataDir, tillDb: join(dataDir, 'till', 'till.sqlite') }, child }
+}
+
+export const test = base.extend<{ axe: (page: Page) => Promise<void> }, { demo: DemoTill }>({
+  demo: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const { till, child } = await startDemo()
+      await use(till)
+      // The host and its demo server are one process group: stop both.
+      await new Promise<void>((r) => {
+        child.once('exit', () => r())
+        try {
+          process.kill(-child.pid!, 'SIGTERM')
+        } catch {
+          r()
+        }
+      })
+      rmSync(till.dataDir, { recursive: true, force: true })
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  /** Runs axe-core (WCAG 2.2 AA rules) on the page as it is and fails on serious or critical findings. */
+  axe: async ({}, use) => {
+    await use(async (page) => {
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([])
+    })
+  },
+})
+
+export { expect }

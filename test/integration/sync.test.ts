@@ -1,0 +1,273 @@
+/**
+ * The money path end to end: real tills (SQLite files), the real server (PGlite, or PostgreSQL
+ * with KANTINE_TEST_DATABASE_URL), real HTTP on loopback through fault-injecting proxies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { blockAccount, unblockAccount } from '../../server/accounts'
+import { periodKeys } from '../../domain/periods'
+import { readCardAccount } from '../../electron/core/store/accounts'
+import { openDb } from '../../electron/core/store/db'
+import { getSetting } from '../../electron/core/store/settings'
+import { eventually, startCluster, type Cluster, type TestTill } from '../support/cluster'
+
+let c: Cluster
+beforeAll(async () => {
+  c = await startCluster()
+})
+afterAll(async () => {
+  await c?.close()
+})
+
+const balanceOnServer = async (accountId: string) => {
+  const { rows } = await c.db.query<{ balance: number }>('SELECT balance FROM accounts WHERE id = $1', [accountId])
+  const ledger = await c.db.query<{ sum: number }>('SELECT COALESCE(SUM(amount), 0)::bigint AS sum FROM ledger WHERE account_id = $1', [accountId])
+  // The materialised balance and the ledger must agree, always.
+  expect(Number(rows[0]!.balance)).toBe(Number(ledger.rows[0]!.sum))
+  return Number(rows[0]!.balance)
+}
+const serverSales = async (saleIds: string[]) => {
+  const { rows } = await c.db.query<{ id: string; n: number }>(
+    'SELECT s.id, (SELECT COUNT(*) FROM ledger l WHERE l.sale_id = s.id)::int AS n FROM sales s WHERE s.id = ANY($1::uuid[])',
+    [saleIds],
+  )
+  return rows
+}
+const sell = (t: TestTill, card: string, ...productIds: string[]) =>
+  t.call('sale.record', { cardNumber: card, lines: productIds.map((productId) => ({ productId, qty: 1 })) })
+const cardBalance = async (t: TestTill, card: string) => {
+  const r = await t.call('card.lookup', { cardNumber: card })
+  if (!r.ok) throw new Error(r.reason)
+  return r.card.balance
+}
+const goOffline = async (t: TestTill) => {
+  t.proxy.setOffline(true)
+  const s = await t.call('sync.now')
+  expect(s.online).toBe(false)
+}
+
+describe('two tills, one account', () => {
+  it('both sell offline, come back, and the server and both tills agree on the sum of every sale', async () => {
+    const { alice, products } = c.fixture
+    const a = await c.newTill('till-a')
+    const b = await c.newTill('till-b')
+    const start = await balanceOnServer(alice.accountId)
+    expect(await cardBalance(a, alice.card)).toBe(start)
+
+    await goOffline(a)
+    await goOffline(b)
+    const sold: string[] = []
+    for (const [t, items] of [
+      [a, [products.bun.productId, products.cola.productId]],
+      [a, [products.cola.productId]],
+      [b, [products.bun.productId]],
+      [b, [products.cola.productId, products.cola.productId]],
+      [b, [products.bun.productId]],
+    ] as const) {
+      const out = await sell(t, alice.card, ...items)
+      expect(out.ok).toBe(true)
+      if (out.ok) sold.push(out.saleId)
+    }
+    // Each till only knows its own sales while offline.
+    expect(await cardBalance(a, alice.card)).toBe(start - 3500 - 2000)
+    expect(await cardBalance(b, alice.card)).toBe(start - 1500 - 4000 - 1500)
+    expect((await a.call('sync.status')).pending).toBe(2)
+
+    a.proxy.setOffline(false)
+    b.proxy.setOffline(false)
+    await a.call('sync.now')
+    await b.call('sync.now')
+    await a.call('sync.now')
+
+    const expected = start - 3500 - 2000 - 1500 - 4000 - 1500
+    expect(expected).toBeLessThan(0) // together they overdrew: accepted, the food is gone
+    expect(await balanceOnServer(alice.accountId)).toBe(expected)
+    expect(await cardBalance(a, alice.card)).toBe(expected)
+    expect(await cardBalance(b, alice.card)).toBe(expected)
+    const rows = await serverSales(sold)
+    expect(rows).toHaveLength(5)
+    expect(rows.every((r) => r.n === 1)).toBe(true)
+    const flagged = await c.db.query<{ flags: string[] }>(`SELECT flags FROM sales WHERE id = ANY($1::uuid[]) AND 'overdraft' = ANY(flags)`, [sold])
+    expect(flagged.rows.length).toBeGreaterThan(0)
+    expect((await a.call('sync.status')).pending).toBe(0)
+    const recent = await b.call('sale.recent', { limit: 10 })
+    expect(recent.map((s) => s.sync)).toEqual(['sent', 'sent', 'sent'])
+  })
+})
+
+describe('exactly once when the network fails at the worst moment', () => {
+  it('applies a push once although its answer was lost after the server committed it', async () => {
+    const { bob, products } = c.fixture
+    const t = await c.newTill('till-lost-answer')
+    const before = await balanceOnServer(bob.accountId)
+    t.proxy.dropPushAnswers(1)
+    const out = await sell(t, bob.card, products.bun.productId)
+    expect(out.ok).toBe(true)
+    await eventually(() => t.proxy.pushes >= 1)
+    // The till did not hear back: the sale is still pending there, though the server has it.
+    await eventually(async () => !(await t.call('sync.status')).syncing)
+    expect((await t.call('sync.status')).pending).toBe(1)
+
+    const status = await t.call('sync.now')
+    expect(t.proxy.pushes).toBeGreaterThanOrEqual(2)
+    expect(status.pending).toBe(0)
+    expect(await balanceOnServer(bob.accountId)).toBe(before - 1500)
+    if (out.ok) expect(await serverSales([out.saleId])).toEqual([{ id: out.saleId, n: 1 }])
+    expect(await cardBalance(t, bob.card)).toBe(before - 1500)
+  })
+
+  it('keeps selling while the server is unreachable and catches up without losing one sale', async () => {
+    const { alice, products } = c.fixture
+    const deposit = await c.server.app.inject({ method: 'POST', url: `/admin/accounts/${alice.accountId}/deposit`, headers: { authorization: `Bearer ${c.server.adminToken}` }, payload: { amount: 50000 } })
+    expect(deposit.statusCode).toBe(200)
+    const t = await c.newTill('till-flaky')
+    const before = await balanceOnServer(alice.accountId)
+    const ids: string[] = []
+    for (let i = 0; i < 12; i++) {
+      t.proxy.setOffline(i % 3 === 1)
+      const out = await sell(t, alice.card, products.bun.productId)
+      expect(out.ok).toBe(true)
+      if (out.ok) ids.push(out.saleId)
+    }
+    t.proxy.setOffline(false)
+    await t.call('sync.now')
+    expect(await balanceOnServer(alice.accountId)).toBe(before - 12 * 1500)
+    expect((await serverSales(ids)).every((r) => r.n === 1)).toBe(true)
+    expect(await serverSales(ids)).toHaveLength(12)
+  })
+})
+
+describe('a parent blocks a card', () => {
+  it('reaches an online till within 2 s over the live channel, and the till refuses the card', async () => {
+    const { bob, products } = c.fixture
+    const t = await c.newTill('till-live')
+    await eventually(async () => (await t.call('sync.status')).online)
+    // Give the live socket time to be open (the till pulls once it connects).
+    await new Promise((r) => setTimeout(r, 300))
+    const blocked = await blockAccount(c.server.ctx, bob.accountId, 'guardian:test')
+    expect(blocked.ok).toBe(true)
+    const took = await eventually(async () => {
+      const r = await t.call('card.lookup', { cardNumber: bob.card })
+      return r.ok && r.card.status === 'blocked'
+    }, 2000)
+    expect(took).toBeLessThan(2000)
+    expect(await sell(t, bob.card, products.bun.productId)).toMatchObject({ ok: false, reason: 'blocked' })
+    await unblockAccount(c.server.ctx, bob.accountId)
+  })
+
+  it('reaches an offline till at its next sync', async () => {
+    const { bob, products } = c.fixture
+    const t = await c.newTill('till-offline-block')
+    await goOffline(t)
+    await blockAccount(c.server.ctx, bob.accountId, 'guardian:test')
+    // Offline, the till still has the old rules: it cannot know.
+    const r = await t.call('card.lookup', { cardNumber: bob.card })
+    expect(r.ok && r.card.status).toBe('active')
+    t.proxy.setOffline(false)
+    await t.call('sync.now')
+    expect(await sell(t, bob.card, products.bun.productId)).toMatchObject({ ok: false, reason: 'blocked' })
+    await unblockAccount(c.server.ctx, bob.accountId)
+  })
+})
+
+describe('a till that comes back after a restart', () => {
+  it('keeps its outbox across a restart and uploads it once', async () => {
+    const { alice, products } = c.fixture
+    const t = await c.newTill('till-restart')
+    await goOffline(t)
+    const out = await sell(t, alice.card, products.cola.productId)
+    expect(out.ok).toBe(true)
+    await t.restart()
+    t.proxy.setOffline(false)
+    const s = await t.call('sync.now')
+    expect(s.pending).toBe(0)
+    if (out.ok) expect(await serverSales([out.saleId])).toEqual([{ id: out.saleId, n: 1 }])
+  })
+
+  it('an empty till syncs everything in pages of two changes', async () => {
+    const t = await c.newTill('till-small-pages', { pullPageSize: 2 })
+    const catalog = await t.call('catalog.get')
+    expect(catalog.products.map((p) => p.name).sort()).toEqual(['Bolle med ost', 'Cola', 'Slikpose'])
+    expect(await cardBalance(t, c.fixture.alice.card)).toBe(await balanceOnServer(c.fixture.alice.accountId))
+    expect(await cardBalance(t, c.fixture.bob.card)).toBe(await balanceOnServer(c.fixture.bob.accountId))
+  })
+
+  it('never counts a sale twice or not at all while its pull arrives in small pages', async () => {
+    const { alice, products } = c.fixture
+    const t = await c.newTill('till-paging-ack', { pullPageSize: 1 })
+    const other = await c.newTill('till-paging-other')
+    await goOffline(t)
+    for (let i = 0; i < 3; i++) expect((await sell(t, alice.card, products.bun.productId)).ok).toBe(true)
+    // Another till's sales to the same account interleave in the log with this till's.
+    for (let i = 0; i < 3; i++) expect((await sell(other, alice.card, products.cola.productId)).ok).toBe(true)
+    await other.call('sync.now')
+    const before = (await balanceOnServer(alice.accountId)) + 3 * 2000 // before any of the six sales
+
+    // Look at the till's balance between every two pull pages: it must always hold all three of
+    // its own sales exactly once, plus some prefix of the other till's.
+    const seen: number[] = []
+    const reader = openDb(t.dataDir)
+    t.proxy.beforeRequest = (url) => {
+      if (!url.startsWith('/sync/pull')) return
+      const acked = Number(getSetting(reader, 'acked_seq') ?? 0)
+      seen.push(readCardAccount(reader, alice.card, acked, periodKeys(new Date()))!.view.balance)
+    }
+    t.proxy.setOffline(false)
+    await t.call('sync.now')
+    t.proxy.beforeRequest = null
+    reader.close()
+    const valid = [0, 1, 2, 3].map((j) => before - 3 * 1500 - j * 2000)
+    expect(seen.length).toBeGreaterThan(3)
+    for (const b of seen) expect(valid).toContain(b)
+    expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
+    await other.call('sync.now')
+    expect(await cardBalance(other, alice.card)).toBe(await balanceOnServer(alice.accountId))
+  })
+})
+
+describe('a till process killed in the middle of a burst of sales', () => {
+  it('after restart, every sale the cashier saw approved is on the server exactly once', async () => {
+    const { alice, products } = c.fixture
+    await c.server.app.inject({ method: 'POST', url: `/admin/accounts/${alice.accountId}/deposit`, headers: { authorization: `Bearer ${c.server.adminToken}` }, payload: { amount: 1_000_000 } })
+    const t = await c.newTill('till-crash')
+    await t.suspend()
+    const { spawn } = await import('node:child_process')
+    const { createInterface } = await import('node:readline')
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/till-burst.ts', t.dataDir, t.proxy.url, alice.card, products.bun.productId], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const confirmed: string[] = []
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`burst till exited early (${code}): ${stderr}`)))
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const m = /^confirmed (\S+)$/.exec(line)
+        if (m) confirmed.push(m[1]!)
+        // Some sales have been pushed by now, some are in flight, some only in the outbox.
+        if (confirmed.length === 60 && t.proxy.pushes > 0) {
+          child.removeAllListeners('exit')
+          child.kill('SIGKILL')
+          child.once('exit', () => resolve())
+        }
+      })
+    })
+    expect(confirmed.length).toBeGreaterThanOrEqual(60)
+
+    await t.resume()
+    const status = await t.call('sync.now')
+    expect(status.pending).toBe(0)
+    expect(status.rejected).toBe(0)
+    const rows = await serverSales(confirmed)
+    // Every confirmed sale is on the server, each with exactly one ledger entry.
+    expect(rows).toHaveLength(confirmed.length)
+    expect(rows.every((r) => r.n === 1)).toBe(true)
+    // And nothing the server holds from this till is there twice or unknown to the till.
+    const reader = openDb(t.dataDir)
+    const tillSales = reader.prepare('SELECT id FROM sales').all() as { id: string }[]
+    reader.close()
+    const all = await serverSales(tillSales.map((s) => s.id))
+    expect(all).toHaveLength(tillSales.length)
+    expect(all.every((r) => r.n === 1)).toBe(true)
+    expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
+  })
+})
