@@ -1,0 +1,19 @@
+import { formatKr } from '../../domain/money'
+import type { Ore } from '../../domain/money'
+
+export { formatKr }
+export type { Ore }
+
+/** Tills are in Denmark: times are shown on the Danish clock whatever the PC's zone. */
+const ZONE = 'Europe/Copenhagen'
+const hhmm = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE })
+const dayKey = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: ZONE })
+const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'numeric', timeZone: ZONE })
+
+/** `hh:mm`, prefixed by `d/m` when it is not today: "last synced 14:05" must not hide a day. */
+export function clockTime(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso)
+  if (Number.isNaN(at.getTime())) return '–'
+  const time = hhmm.format(at)
+  return dayKey.format(at) === dayKey.format(now) ? time : `${dayMonth.format(at)} ${time}`
+}

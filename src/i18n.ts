@@ -1,0 +1,50 @@
+import { createI18n } from 'vue-i18n'
+import da from './locales/da.json'
+import en from './locales/en.json'
+
+export type Locale = 'da' | 'en'
+export const LOCALES: readonly Locale[] = ['da', 'en']
+const STORAGE_KEY = 'kantine.locale'
+
+export type MessageSchema = typeof da
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'da' || value === 'en'
+}
+
+function storedLocale(): Locale | null {
+  try {
+    const value = window.localStorage.getItem(STORAGE_KEY)
+    return isLocale(value) ? value : null
+  } catch {
+    return null
+  }
+}
+
+/** Danish first; English is the second language and the fallback never hides a missing key. */
+export const i18n = createI18n<[MessageSchema], Locale, false>({
+  legacy: false,
+  locale: storedLocale() ?? 'da',
+  fallbackLocale: 'da',
+  messages: { da, en },
+  missingWarn: import.meta.env.DEV,
+  fallbackWarn: import.meta.env.DEV,
+})
+
+/** The cashier's choice wins over the till's configured language; `lang` follows for screen readers. */
+export function setLocale(locale: Locale, remember = true): void {
+  i18n.global.locale.value = locale
+  document.documentElement.lang = locale
+  if (remember) {
+    try {
+      window.localStorage.setItem(STORAGE_KEY, locale)
+    } catch {
+      // A locked-down kiosk profile may refuse storage; the choice then lasts for this page only.
+    }
+  }
+}
+
+/** At start: the remembered choice, else the till's configured locale. */
+export function initLocale(tillLocale: Locale | undefined): void {
+  setLocale(storedLocale() ?? tillLocale ?? 'da', false)
+}
