@@ -29,6 +29,12 @@ export default defineConfig({
   renderer: {
     root: '.',
     plugins: [vue()],
+    // vue-i18n's build flags: Composition API only, no devtools in production.
+    define: {
+      __VUE_I18N_FULL_INSTALL__: true,
+      __VUE_I18N_LEGACY_API__: false,
+      __INTLIFY_PROD_DEVTOOLS__: false,
+    },
     build: {
       outDir: 'out/renderer',
       rollupOptions: { input: resolve(import.meta.dirname, 'index.html') },

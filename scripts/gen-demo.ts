@@ -287,7 +287,6 @@ function uniqueName(gender: Gender, adult: boolean, surname?: string): string {
     }
   }
 }
-const surnameOf = (name: string): string => name.slice(name.indexOf(' ') + 1)
 
 // ---------------------------------------------------------------------------------------------
 // CPR (fake): DDMMYY + 4 digits; the 7th digit encodes the century, the last digit's parity the

@@ -3,7 +3,9 @@
 // binary exists; otherwise the host shell plus the system Chromium in an app window, or with
 // no display, the URL to open.
 import { existsSync, readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { ensureBuild, ensureDependencies, root, run } from './lib.mjs'
 
 const args = process.argv.slice(2)
@@ -44,5 +46,32 @@ const passOn = args.filter((a) => a !== '--host')
 if (useHost) {
   process.exit(run(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--demo', ...passOn]))
 } else {
-  process.exit(run(electron, ['.', '--demo', ...passOn]))
+  // Electron: the demo server runs as its own process, the desktop app enrols to it.
+  const dataDir = valueOf('--data-dir') ?? join(root, '.data/demo')
+  const server = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--demo', '--port', '0', '--data-dir', join(dataDir, 'server')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const ready = await new Promise((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`demo server stopped (${code})`)))
+    createInterface({ input: server.stdout }).on('line', (line) => {
+      try {
+        const msg = JSON.parse(line)
+        if (msg.event === 'ready') resolve(msg)
+      } catch {
+        // a log line
+      }
+    })
+  })
+  const code = Object.values(ready.enrolmentCodes)[0]
+  const appArgs = ['.', '--server-url', ready.url, '--enrol-code', code, '--data-dir', join(dataDir, 'till'), '--dev']
+  if (args.includes('--kiosk')) appArgs.push('--kiosk')
+  const status = run(electron, appArgs)
+  server.kill('SIGTERM')
+  process.exit(status)
+}
+
+function valueOf(flag) {
+  const i = args.indexOf(flag)
+  return i >= 0 ? args[i + 1] : undefined
 }

@@ -44,7 +44,6 @@ async function startDemo(): Promise<{ till: DemoTill; child: ChildProcess }> {
 
 export const test = base.extend<{ axe: (page: Page) => Promise<void> }, { demo: DemoTill }>({
   demo: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const { till, child } = await startDemo()
       await use(till)
