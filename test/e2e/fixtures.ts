@@ -42,7 +42,19 @@ async function startDemo(): Promise<{ till: DemoTill; child: ChildProcess }> {
   return { till: { url, dataDir, tillDb: join(dataDir, 'till', 'till.sqlite') }, child }
 }
 
-export const test = base.extend<{ axe: (page: Page) => Promise<void> }, { demo: DemoTill }>({
+export const test = base.extend<{ axe: (page: Page) => Promise<void>; cspGuard: void }, { demo: DemoTill }>({
+  /** Every page runs under the strict CSP: a violation (an inline style, a remote call) fails the test. */
+  cspGuard: [
+    async ({ page }, use) => {
+      const violations: string[] = []
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) violations.push(msg.text())
+      })
+      await use()
+      expect(violations).toEqual([])
+    },
+    { auto: true },
+  ],
   demo: [
     async ({}, use) => {
       const { till, child } = await startDemo()

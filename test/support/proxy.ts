@@ -77,11 +77,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const { port } = server.address() as AddressInfo
   Object.defineProperties(proxy, Object.getOwnPropertyDescriptors({
     url: `http://127.0.0.1:${port}`,
-    setOffline(value) {
+    setOffline(value: boolean) {
       offline = value
       if (value) for (const s of sockets) s.destroy()
     },
-    dropPushAnswers(n) {
+    dropPushAnswers(n: number) {
       dropAnswers = n
     },
     get pushes() {
