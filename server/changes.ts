@@ -1,0 +1,199 @@
+/**
+ * The change log: one row per write of something a till holds, carrying the FULL entity as the
+ * till stores it (domain/sync.ts shapes), or NULL when it was deleted. Tills pull it in
+ * (txid, id) order (sync/pull.ts).
+ *
+ * Invariant: every server write that changes an entity a till holds calls `recordChange` for it
+ * in the same transaction, after its own writes and after taking the entity's advisory lock
+ * (locks.ts): the snapshot read here is then the state this transaction commits.
+ *
+ * Readers take many ids at once, so a bulk load (the demo: 520 accounts) costs a few statements,
+ * not thousands.
+ */
+import type { z } from 'zod'
+import { AccountData, CardData, CategoryData, LocationData, ProductData, StaffData, type Entity } from '../domain/sync'
+import type { Sql } from './db'
+import { spendPeriodsAt } from './spend'
+import type { Tx } from './tx'
+
+export interface Snapshot {
+  municipalityId: string
+  data: unknown
+}
+
+type Snapshots = Map<string, Snapshot>
+type Reader = (sql: Sql, ids: readonly string[], now: Date) => Promise<Snapshots>
+
+function byId<R extends { id: string; municipality_id: string }>(rows: R[], data: (row: R) => unknown): Snapshots {
+  return new Map(rows.map((r) => [r.id, { municipalityId: r.municipality_id, data: data(r) }]))
+}
+
+export async function accountSnapshots(sql: Sql, ids: readonly string[], now: Date): Promise<Snapshots> {
+  const { rows } = await sql.query<{
+    id: string
+    municipality_id: string
+    status: 'active' | 'blocked'
+    balance: number
+    limit_day: number | null
+    limit_week: number | null
+    limit_month: number | null
+    denied_category_ids: string[]
+    allowed_location_ids: string[] | null
+    holder_name: string
+    photo: string | null
+  }>(
+    `SELECT a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
+            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo
+       FROM accounts a JOIN holders h ON h.id = a.holder_id
+      WHERE a.id = ANY($1::text[])`,
+    [ids],
+  )
+  // Spend of the periods current when this row is written; a till ignores a period that has ended.
+  const { keys, periods } = spendPeriodsAt(now)
+  const spend = await sql.query<{ account_id: string; period: string; amount: number }>(
+    'SELECT account_id, period, amount FROM account_spend WHERE account_id = ANY($1::text[]) AND period = ANY($2::text[])',
+    [ids, [periods.day, periods.week, periods.month]],
+  )
+  const spent = new Map(spend.rows.map((r) => [`${r.account_id} ${r.period}`, r.amount]))
+  const amount = (id: string, period: string) => spent.get(`${id} ${period}`) ?? 0
+  return byId(rows, (a): AccountData => ({
+    holderName: a.holder_name,
+    photo: a.photo,
+    status: a.status,
+    balance: a.balance,
+    limits: { day: a.limit_day, week: a.limit_week, month: a.limit_month },
+    spent: {
+      day: { key: keys.day, amount: amount(a.id, periods.day) },
+      week: { key: keys.week, amount: amount(a.id, periods.week) },
+      month: { key: keys.month, amount: amount(a.id, periods.month) },
+    },
+    deniedCategoryIds: a.denied_category_ids,
+    allowedLocationIds: a.allowed_location_ids,
+  }))
+}
+
+export async function cardSnapshots(sql: Sql, numbers: readonly string[]): Promise<Snapshots> {
+  const { rows } = await sql.query<{ id: string; municipality_id: string; account_id: string; status: 'active' | 'replaced' | 'lost' }>(
+    `SELECT c.number AS id, a.municipality_id, c.account_id, c.status
+       FROM cards c JOIN accounts a ON a.id = c.account_id
+      WHERE c.number = ANY($1::text[])`,
+    [numbers],
+  )
+  return byId(rows, (c): z.infer<typeof CardData> => ({ accountId: c.account_id, status: c.status }))
+}
+
+export async function categorySnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
+  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string; sort: number }>(
+    'SELECT id, municipality_id, name, sort FROM categories WHERE id = ANY($1::text[])',
+    [ids],
+  )
+  return byId(rows, (c): z.infer<typeof CategoryData> => ({ name: c.name, sort: c.sort }))
+}
+
+export async function productSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
+  const { rows } = await sql.query<{
+    id: string
+    municipality_id: string
+    name: string
+    category_id: string
+    barcode: string | null
+    available: boolean
+    image: string | null
+    sort: number
+  }>('SELECT id, municipality_id, name, category_id, barcode, available, image, sort FROM products WHERE id = ANY($1::text[])', [ids])
+  const prices = await sql.query<{ product_id: string; location_id: string; price: number }>(
+    'SELECT product_id, location_id, price FROM product_prices WHERE product_id = ANY($1::text[]) ORDER BY product_id, location_id',
+    [ids],
+  )
+  return byId(rows, (p): z.infer<typeof ProductData> => ({
+    name: p.name,
+    categoryId: p.category_id,
+    prices: Object.fromEntries(prices.rows.filter((r) => r.product_id === p.id).map((r) => [r.location_id, r.price])),
+    barcode: p.barcode,
+    available: p.available,
+    image: p.image,
+    sort: p.sort,
+  }))
+}
+
+export async function locationSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
+  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string }>(
+    'SELECT id, municipality_id, name FROM locations WHERE id = ANY($1::text[])',
+    [ids],
+  )
+  return byId(rows, (l): z.infer<typeof LocationData> => ({ name: l.name }))
+}
+
+export async function staffSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
+  const { rows } = await sql.query<{
+    id: string
+    municipality_id: string
+    name: string
+    pin_hash: string
+    roles: ('cashier' | 'pickup' | 'manager')[]
+    location_ids: string[]
+    active: boolean
+  }>('SELECT id, municipality_id, name, pin_hash, roles, location_ids, active FROM staff WHERE id = ANY($1::text[])', [ids])
+  return byId(rows, (s): z.infer<typeof StaffData> => ({
+    name: s.name,
+    pinHash: s.pin_hash,
+    roles: s.roles,
+    locationIds: s.location_ids,
+    active: s.active,
+  }))
+}
+
+const readers: Record<Entity, Reader> = {
+  account: accountSnapshots,
+  card: (sql, ids) => cardSnapshots(sql, ids),
+  category: (sql, ids) => categorySnapshots(sql, ids),
+  product: (sql, ids) => productSnapshots(sql, ids),
+  location: (sql, ids) => locationSnapshots(sql, ids),
+  staff: (sql, ids) => staffSnapshots(sql, ids),
+}
+
+/** The wire schemas: a payload the till would refuse is a server bug, caught where it is written. */
+const schemas: Record<Entity, z.ZodType> = {
+  account: AccountData,
+  card: CardData,
+  category: CategoryData,
+  product: ProductData,
+  location: LocationData,
+  staff: StaffData,
+}
+
+export interface ChangeOrigin {
+  terminalId: string
+  seq: number
+}
+
+export interface RecordChangeOptions {
+  /** The pushed mutation that caused this change (lets a pull page acknowledge it). */
+  origin?: ChangeOrigin
+  /** Needed only when an entity is gone (a deletion): the snapshot cannot say where it lived. */
+  municipalityId?: string
+}
+
+/** Appends the entities' current state (or their deletion) to their municipalities' change logs, in `ids` order. */
+export async function recordChanges(tx: Tx, entity: Entity, ids: readonly string[], opts: RecordChangeOptions = {}): Promise<void> {
+  if (ids.length === 0) return
+  const snapshots = await readers[entity](tx, ids, tx.now)
+  const rows = ids.map((id) => {
+    const snapshot = snapshots.get(id)
+    const municipalityId = snapshot?.municipalityId ?? opts.municipalityId
+    if (municipalityId === undefined) throw new Error(`recordChange: ${entity} ${id} does not exist and no municipality was given`)
+    return { municipalityId, payload: snapshot ? JSON.stringify(schemas[entity].parse(snapshot.data)) : null }
+  })
+  await tx.query(
+    `INSERT INTO changes (municipality_id, entity, entity_id, payload, origin_terminal, origin_seq, created_at)
+     SELECT t.municipality_id, $2, t.entity_id, t.payload::jsonb, $5, $6, $7
+       FROM unnest($1::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(municipality_id, entity_id, payload, n)
+      ORDER BY t.n`,
+    [rows.map((r) => r.municipalityId), entity, ids, rows.map((r) => r.payload), opts.origin?.terminalId ?? null, opts.origin?.seq ?? null, tx.now],
+  )
+  for (const r of rows) tx.touched(r.municipalityId)
+}
+
+export function recordChange(tx: Tx, entity: Entity, id: string, opts: RecordChangeOptions = {}): Promise<void> {
+  return recordChanges(tx, entity, [id], opts)
+}

@@ -1,0 +1,14 @@
+import * as init from './0001_init'
+import * as payments from './0002_payments'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+/** Imported statically (no folder scan at run time): the list is the code's view of the schema. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...init },
+  { version: 2, ...payments },
+]

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from './app'
+import { verifyPin } from './crypto'
+import { migrate, type Db } from './db'
+import { DEMO_FILE, loadDemo, readDemoFile, type DemoData } from './demo'
+import { enrolTill, fixtureData, openTestDb, pullAll, testClock } from './testing'
+
+/** The real demo set when it is there (another engineer generates it), else the tiny fixture. */
+async function demoData(): Promise<DemoData> {
+  return existsSync(DEMO_FILE) ? readDemoFile() : fixtureData().data
+}
+
+describe('loading the demo data', () => {
+  let db: Db
+  let data: DemoData
+  let server: RunningServer
+  const clock = testClock()
+
+  beforeAll(async () => {
+    db = await openTestDb()
+    await migrate(db)
+    data = await demoData()
+    await loadDemo(db, data, { clock })
+    server = await startServer({ db, clock })
+  })
+  afterAll(async () => {
+    await server.close()
+    await db.close()
+  })
+
+  it("books each holder's balance as a deposit in the ledger, so balance = sum of the ledger", async () => {
+    const { rows } = await db.query<{ id: string; balance: number; ledger: number; deposits: number }>(
+      `SELECT a.id, a.balance,
+              (SELECT coalesce(sum(amount), 0) FROM ledger l WHERE l.account_id = a.id)::bigint AS ledger,
+              (SELECT count(*) FROM ledger l WHERE l.account_id = a.id AND kind = 'deposit')::bigint AS deposits
+         FROM accounts a`,
+    )
+    expect(rows).toHaveLength(data.holders.length)
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    for (const h of data.holders) {
+      const row = byId.get(h.accountId)!
+      expect(row.balance, h.accountId).toBe(h.balance)
+      expect(row.ledger, h.accountId).toBe(h.balance)
+      expect(row.deposits, h.accountId).toBe(h.balance > 0 ? 1 : 0)
+    }
+  })
+
+  it('keeps no CPR number, only its keyed hash and last four digits', async () => {
+    const h = data.holders[0]!
+    const { rows } = await db.query<{ cpr_hmac: string; cpr_last4: string }>('SELECT cpr_hmac, cpr_last4 FROM holders WHERE id = $1', [`holder-${h.accountId}`])
+    expect(rows[0]!.cpr_last4).toBe(h.cpr.slice(6))
+    expect(rows[0]!.cpr_hmac).toMatch(/^[0-9a-f]{64}$/)
+    const dump = await db.query<{ t: string }>('SELECT string_agg(h::text, \'\') AS t FROM holders h')
+    expect(dump.rows[0]!.t).not.toContain(h.cpr)
+  })
+
+  it('stores staff PINs as scrypt hashes a till can check offline', async () => {
+    const s = data.staff[0]!
+    const { rows } = await db.query<{ pin_hash: string }>('SELECT pin_hash FROM staff WHERE id = $1', [s.id])
+    expect(rows[0]!.pin_hash).toMatch(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
+    expect(await verifyPin(s.pin, rows[0]!.pin_hash)).toBe(true)
+    expect(await verifyPin('0000', rows[0]!.pin_hash)).toBe(s.pin === '0000')
+  })
+
+  it('gives every entity its change row: a till enrolled afterwards pulls the whole demo from 0:0', async () => {
+    const till = await enrolTill(server, data.locations[0]!.id)
+    const { changes } = await pullAll(server, till)
+    const count = (entity: string) => changes.filter((c) => c.entity === entity).length
+    expect(count('location')).toBe(data.locations.length)
+    expect(count('category')).toBe(data.categories.length)
+    expect(count('product')).toBe(data.products.length)
+    expect(count('staff')).toBe(data.staff.length)
+    expect(count('account')).toBe(data.holders.length)
+    expect(count('card')).toBe(data.holders.reduce((n, h) => n + h.cards.length, 0))
+    const h = data.holders[0]!
+    expect(changes.find((c) => c.entity === 'account' && c.id === h.accountId)).toMatchObject({
+      data: { holderName: h.name, balance: h.balance, status: h.status, deniedCategoryIds: h.deniedCategoryIds },
+    })
+  })
+
+  it('refuses to load into a database that is not empty', async () => {
+    await expect(loadDemo(db, data)).rejects.toThrow(/not empty/)
+  })
+})

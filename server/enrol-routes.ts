@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify'
+import { EnrolRequest } from '../domain/sync'
+import type { ServerContext } from './context'
+import { enrolTerminal } from './enrol'
+import { parseInput, unauthorized } from './errors'
+
+const messages = {
+  'code-unknown': 'unknown enrolment code',
+  'code-used': 'this enrolment code was already used; ask for a new one',
+  'code-expired': 'this enrolment code has expired; ask for a new one',
+} as const
+
+/** POST /enrol: a one-time code buys a device token. No other credential exists yet, so a bad code is 401. */
+export async function enrolRoutes(app: FastifyInstance, opts: { ctx: ServerContext }): Promise<void> {
+  app.post('/enrol', async (request) => {
+    const body = parseInput(EnrolRequest, request.body, 'enrol request')
+    const result = await enrolTerminal(opts.ctx, body)
+    if (!result.ok) throw unauthorized(messages[result.reason])
+    return result.value
+  })
+}

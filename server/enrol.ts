@@ -1,0 +1,100 @@
+/**
+ * Enrolment: an administrator creates a one-time code for a canteen; a new till trades it for a
+ * terminal id and a device token. The token is returned once and stored only as its sha256.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { EnrolResponse } from '../domain/sync'
+import type { ServerContext } from './context'
+import { randomToken, sha256Hex } from './crypto'
+import type { Sql } from './db'
+import { ok, refuse, type Result } from './result'
+import { write } from './tx'
+
+/** No 0/O, 1/I/L: the code is read off a screen and typed at the till. */
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
+const CODE_LENGTH = 10
+export const DEFAULT_CODE_TTL_MS = 24 * 60 * 60 * 1000
+
+function newCode(): string {
+  const bytes = randomBytes(CODE_LENGTH)
+  const chars = [...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join('')
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`
+}
+
+/** Case, spaces and dashes do not matter when the code is typed. */
+export function normalizeCode(input: string): string {
+  return input.replace(/[\s-]/g, '').toUpperCase()
+}
+
+export async function createEnrolmentCode(
+  ctx: ServerContext,
+  locationId: string,
+  ttlMs: number = DEFAULT_CODE_TTL_MS,
+): Promise<Result<{ code: string; expiresAt: string }, 'location-unknown'>> {
+  return write(ctx, async (tx) => {
+    const { rows } = await tx.query('SELECT 1 FROM locations WHERE id = $1', [locationId])
+    if (rows.length === 0) return refuse('location-unknown')
+    const code = newCode()
+    const expiresAt = new Date(tx.now.getTime() + ttlMs)
+    await tx.query('INSERT INTO enrolment_codes (code_hash, location_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+      sha256Hex(normalizeCode(code)),
+      locationId,
+      tx.now,
+      expiresAt,
+    ])
+    return ok({ code, expiresAt: expiresAt.toISOString() })
+  })
+}
+
+export type EnrolRefusal = 'code-unknown' | 'code-used' | 'code-expired'
+
+export async function enrolTerminal(
+  ctx: ServerContext,
+  req: { code: string; name: string },
+): Promise<Result<EnrolResponse, EnrolRefusal>> {
+  return write(ctx, async (tx) => {
+    // FOR UPDATE: two tills racing with one code; the second waits and then sees it used.
+    const { rows } = await tx.query<{ location_id: string; municipality_id: string; expires_at: Date; used_at: Date | null }>(
+      `SELECT e.location_id, l.municipality_id, e.expires_at, e.used_at
+         FROM enrolment_codes e JOIN locations l ON l.id = e.location_id
+        WHERE e.code_hash = $1
+          FOR UPDATE OF e`,
+      [sha256Hex(normalizeCode(req.code))],
+    )
+    const code = rows[0]
+    if (!code) return refuse('code-unknown')
+    if (code.used_at) return refuse('code-used')
+    if (code.expires_at.getTime() <= tx.now.getTime()) return refuse('code-expired')
+
+    const terminalId = randomUUID()
+    const token = randomToken()
+    await tx.query(
+      `INSERT INTO terminals (id, municipality_id, location_id, name, token_hash, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [terminalId, code.municipality_id, code.location_id, req.name, sha256Hex(token), tx.now],
+    )
+    await tx.query('UPDATE enrolment_codes SET used_at = $2, terminal_id = $3 WHERE code_hash = $1', [
+      sha256Hex(normalizeCode(req.code)),
+      tx.now,
+      terminalId,
+    ])
+    return ok({ terminalId, token, locationId: code.location_id, municipalityId: code.municipality_id })
+  })
+}
+
+export interface Terminal {
+  id: string
+  municipalityId: string
+  locationId: string
+  name: string
+}
+
+/** The till behind a device token, or null (unknown or revoked). */
+export async function terminalByToken(sql: Sql, token: string): Promise<Terminal | null> {
+  const { rows } = await sql.query<{ id: string; municipality_id: string; location_id: string; name: string }>(
+    'SELECT id, municipality_id, location_id, name FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL',
+    [sha256Hex(token)],
+  )
+  const t = rows[0]
+  return t ? { id: t.id, municipalityId: t.municipality_id, locationId: t.location_id, name: t.name } : null
+}

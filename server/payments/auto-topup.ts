@@ -1,0 +1,195 @@
+/**
+ * Auto top-up: when a card buys at a till and the balance at the time of the purchase is under
+ * 50 kr, the agreed amount is charged to the saved payment card (DESIGN.md).
+ *
+ * The sale's transaction only queues a job row (`queueAutoTopup`); the worker charges the
+ * provider after COMMIT, so a slow provider never holds a sale's locks, and a crash in between
+ * leaves a queued job that the next start picks up. The provider call is idempotent on the job id,
+ * so a job charged but not yet marked done is charged once, however often it is retried.
+ */
+import { randomUUID } from 'node:crypto'
+import { accountHead } from '../accounts'
+import { audit } from '../audit'
+import { recordChange } from '../changes'
+import type { ServerContext } from '../context'
+import { postLedger } from '../ledger'
+import { lockEntities, lockKey } from '../locks'
+import { ok, refuse, type Result } from '../result'
+import { write, type Tx } from '../tx'
+import type { DeclineReason } from './provider'
+
+/** øre: "under 50 kr" */
+export const AUTO_TOPUP_BELOW = 5000
+
+/** In the sale's transaction, with the account's lock held. True when a job was queued. */
+export async function queueAutoTopup(tx: Tx, s: { accountId: string; saleId: string; balanceBefore: number }, kick: () => void): Promise<boolean> {
+  if (s.balanceBefore >= AUTO_TOPUP_BELOW) return false
+  const { rows } = await tx.query<{ topup_status: string | null; topup_amount: number | null; queued: boolean }>(
+    `SELECT topup_status, topup_amount,
+            EXISTS (SELECT 1 FROM topup_jobs j WHERE j.account_id = a.id AND j.status = 'queued') AS queued
+       FROM accounts a WHERE id = $1`,
+    [s.accountId],
+  )
+  const a = rows[0]
+  // One attempt at a time: three quick purchases under 50 kr make one top-up, not three.
+  if (!a || a.topup_status !== 'active' || a.topup_amount === null || a.queued) return false
+  await tx.query('INSERT INTO topup_jobs (id, account_id, sale_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)', [
+    randomUUID(),
+    s.accountId,
+    s.saleId,
+    a.topup_amount,
+    tx.now,
+  ])
+  tx.afterCommit(kick)
+  return true
+}
+
+interface Job {
+  id: string
+  account_id: string
+  amount: number
+}
+
+async function nextJob(ctx: ServerContext): Promise<Job | null> {
+  // One worker per process. Several instances would claim with FOR UPDATE SKIP LOCKED.
+  const { rows } = await ctx.db.query<Job>(`SELECT id, account_id, amount FROM topup_jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1`)
+  return rows[0] ?? null
+}
+
+async function agreementOf(ctx: ServerContext, accountId: string) {
+  const { rows } = await ctx.db.query<{ status: string; topup_status: string | null; topup_agreement_id: string | null }>(
+    'SELECT status, topup_status, topup_agreement_id FROM accounts WHERE id = $1',
+    [accountId],
+  )
+  return rows[0] ?? null
+}
+
+async function succeed(ctx: ServerContext, job: Job, providerRef: string): Promise<void> {
+  await write(ctx, async (tx) => {
+    await lockEntities(tx, [lockKey.account(job.account_id)])
+    const claimed = await tx.query(`UPDATE topup_jobs SET status = 'done', finished_at = $2 WHERE id = $1 AND status = 'queued' RETURNING id`, [job.id, tx.now])
+    if (claimed.rows.length === 0) return
+    const head = await accountHead(tx, job.account_id)
+    await tx.query(
+      `INSERT INTO payments (id, account_id, kind, amount, provider_ref, status, created_at, updated_at)
+       VALUES ($1, $2, 'auto_topup', $3, $4, 'captured', $5, $5)`,
+      [job.id, job.account_id, job.amount, providerRef, tx.now],
+    )
+    const posted = await postLedger(tx, { accountId: job.account_id, kind: 'auto_topup', amount: job.amount, paymentRef: job.id, at: tx.now })
+    await audit(tx, {
+      municipalityId: head?.municipality_id ?? null,
+      actor: 'system:auto-topup',
+      action: 'auto-topup.charged',
+      entity: 'account',
+      entityId: job.account_id,
+      details: { amount: job.amount, jobId: job.id, ledgerId: posted.ledgerId },
+      at: tx.now,
+    })
+    await recordChange(tx, 'account', job.account_id)
+  })
+}
+
+/** The guardian must cancel and make a new agreement (DESIGN.md), so a failure parks it as `failed`. */
+async function fail(ctx: ServerContext, job: Job, reason: DeclineReason | 'account-blocked'): Promise<void> {
+  await write(ctx, async (tx) => {
+    await lockEntities(tx, [lockKey.account(job.account_id)])
+    const claimed = await tx.query(`UPDATE topup_jobs SET status = 'failed', failure = $2, finished_at = $3 WHERE id = $1 AND status = 'queued' RETURNING id`, [
+      job.id,
+      reason,
+      tx.now,
+    ])
+    if (claimed.rows.length === 0) return
+    const head = await accountHead(tx, job.account_id)
+    await tx.query(`UPDATE accounts SET topup_status = 'failed', topup_updated_at = $2 WHERE id = $1 AND topup_status = 'active'`, [job.account_id, tx.now])
+    await audit(tx, {
+      municipalityId: head?.municipality_id ?? null,
+      actor: 'system:auto-topup',
+      action: 'auto-topup.failed',
+      entity: 'account',
+      entityId: job.account_id,
+      details: { amount: job.amount, jobId: job.id, reason },
+      at: tx.now,
+    })
+  })
+}
+
+async function runJob(ctx: ServerContext, job: Job): Promise<void> {
+  const account = await agreementOf(ctx, job.account_id)
+  if (!account || account.status !== 'active') return fail(ctx, job, 'account-blocked')
+  if (account.topup_status !== 'active' || !account.topup_agreement_id) return fail(ctx, job, 'agreement-inactive')
+  const charge = await ctx.payments.chargeAgreement({ agreementId: account.topup_agreement_id, amount: job.amount, reference: job.id, idempotencyKey: job.id })
+  return charge.ok ? succeed(ctx, job, charge.paymentId) : fail(ctx, job, charge.reason)
+}
+
+/** Works off the queue; one run at a time per process (`TopupWorker`). */
+export async function processTopups(ctx: ServerContext): Promise<number> {
+  let done = 0
+  for (let job = await nextJob(ctx); job; job = await nextJob(ctx)) {
+    await runJob(ctx, job)
+    done++
+  }
+  return done
+}
+
+/** Coalesces kicks: while a run is going, a kick asks for one more run after it. */
+export class TopupWorker {
+  private running = false
+  private again = false
+
+  constructor(
+    private readonly ctx: () => ServerContext,
+    private readonly run: (name: string, fn: () => Promise<void>) => void,
+  ) {}
+
+  kick(): void {
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = true
+    this.run('auto-topup', async () => {
+      try {
+        do {
+          this.again = false
+          await processTopups(this.ctx())
+        } while (this.again)
+      } finally {
+        this.running = false
+      }
+    })
+  }
+}
+
+export type AgreementRefusal = 'account-unknown' | 'account-blocked' | 'amount-invalid' | DeclineReason
+
+/** A guardian saves a payment card for auto top-up of `amount` (whole kroner, in øre). */
+export async function createTopupAgreement(
+  ctx: ServerContext,
+  req: { accountId: string; cardToken: string; amount: number; idempotencyKey: string; actor?: string },
+): Promise<Result<{ agreementId: string }, AgreementRefusal>> {
+  if (!Number.isSafeInteger(req.amount) || req.amount <= 0 || req.amount % 100 !== 0) return refuse('amount-invalid')
+  const { rows } = await ctx.db.query<{ status: string }>('SELECT status FROM accounts WHERE id = $1', [req.accountId])
+  if (!rows[0]) return refuse('account-unknown')
+  if (rows[0].status !== 'active') return refuse('account-blocked')
+  const agreement = await ctx.payments.createAgreement({ cardToken: req.cardToken, reference: req.accountId, idempotencyKey: req.idempotencyKey })
+  if (agreement.status === 'declined') return refuse(agreement.declineReason)
+  return write(ctx, async (tx) => {
+    await lockEntities(tx, [lockKey.account(req.accountId)])
+    const head = await accountHead(tx, req.accountId)
+    if (!head) return refuse('account-unknown')
+    await tx.query(
+      `UPDATE accounts SET topup_agreement_id = $2, topup_amount = $3, topup_status = 'active', topup_updated_at = $4 WHERE id = $1`,
+      [req.accountId, agreement.id, req.amount, tx.now],
+    )
+    await audit(tx, {
+      municipalityId: head.municipality_id,
+      actor: req.actor ?? 'guardian',
+      action: 'auto-topup.agreement',
+      entity: 'account',
+      entityId: req.accountId,
+      details: { amount: req.amount, agreementId: agreement.id },
+      at: tx.now,
+    })
+    return ok({ agreementId: agreement.id })
+  })
+}

@@ -1,0 +1,86 @@
+/**
+ * GET /sync/live: a WebSocket per connected till. The server never sends data on it, only
+ * `{"type":"poke","at":...}` = "something you hold changed, pull now", so a parent's block or a
+ * top-up reaches the counter in about a second. Tills still pull on a timer: a poke can be lost.
+ *
+ * Pokes follow the ChangeFeed (fired after COMMIT) and are coalesced per municipality (~50 ms):
+ * a burst of sales makes one poke, not hundreds. Multi-instance: see feed.ts (LISTEN/NOTIFY).
+ */
+import type { WebSocket } from 'ws'
+import type { Clock } from '../clock'
+import type { ChangeFeed } from '../feed'
+
+export const POKE_COALESCE_MS = 50
+/** Pings find connections that died without a close (a till's network cable pulled). */
+const HEARTBEAT_MS = 30_000
+
+export class LiveHub {
+  private readonly sockets = new Map<string, Set<WebSocket>>()
+  private readonly pending = new Map<string, NodeJS.Timeout>()
+  private readonly alive = new WeakSet<WebSocket>()
+  private readonly heartbeat: NodeJS.Timeout
+  private readonly unsubscribe: () => void
+
+  constructor(
+    feed: ChangeFeed,
+    private readonly clock: Clock,
+  ) {
+    this.unsubscribe = feed.subscribe((ids) => ids.forEach((id) => this.schedule(id)))
+    this.heartbeat = setInterval(() => this.ping(), HEARTBEAT_MS)
+    this.heartbeat.unref()
+  }
+
+  add(municipalityId: string, socket: WebSocket): void {
+    let set = this.sockets.get(municipalityId)
+    if (!set) this.sockets.set(municipalityId, (set = new Set()))
+    set.add(socket)
+    this.alive.add(socket)
+    socket.on('pong', () => this.alive.add(socket))
+    socket.on('close', () => {
+      set.delete(socket)
+      if (set.size === 0) this.sockets.delete(municipalityId)
+    })
+  }
+
+  connections(municipalityId: string): number {
+    return this.sockets.get(municipalityId)?.size ?? 0
+  }
+
+  private schedule(municipalityId: string): void {
+    if (this.pending.has(municipalityId) || !this.sockets.has(municipalityId)) return
+    const timer = setTimeout(() => {
+      this.pending.delete(municipalityId)
+      this.poke(municipalityId)
+    }, POKE_COALESCE_MS)
+    this.pending.set(municipalityId, timer)
+  }
+
+  private poke(municipalityId: string): void {
+    const message = JSON.stringify({ type: 'poke', at: this.clock.now().toISOString() })
+    for (const socket of this.sockets.get(municipalityId) ?? []) {
+      if (socket.readyState === socket.OPEN) socket.send(message)
+    }
+  }
+
+  private ping(): void {
+    for (const set of this.sockets.values()) {
+      for (const socket of set) {
+        if (!this.alive.has(socket)) {
+          socket.terminate()
+          continue
+        }
+        this.alive.delete(socket)
+        socket.ping()
+      }
+    }
+  }
+
+  close(): void {
+    this.unsubscribe()
+    clearInterval(this.heartbeat)
+    for (const timer of this.pending.values()) clearTimeout(timer)
+    this.pending.clear()
+    for (const set of this.sockets.values()) for (const socket of set) socket.close(1001, 'server shutting down')
+    this.sockets.clear()
+  }
+}

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PullResponse, type Change } from '../../domain/sync'
+import { startServer, type RunningServer } from '../app'
+import type { Db } from '../db'
+import { api, connectLive, enrolTill, openTestDb, pullAll, pullPage, pushAs, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
+
+const key = (c: Change) => `${c.entity}:${c.id}`
+
+describe('a till pulls the changes of its municipality', () => {
+  let db: Db
+  let server: RunningServer
+  const clock = testClock()
+
+  beforeAll(async () => {
+    db = await openTestDb()
+    server = await startServer({ db, clock })
+  })
+  afterAll(async () => {
+    await server.close()
+    await db.close()
+  })
+
+  async function canteen(): Promise<{ f: Fixture; till: Till }> {
+    const f = await seedFixture(db, clock)
+    return { f, till: await enrolTill(server, f.locationId) }
+  }
+
+  it('gets everything it holds once from cursor 0:0, in pages or in one, and nothing of another municipality', async () => {
+    const { f, till } = await canteen()
+    await seedFixture(db, clock) // a neighbour municipality, written after ours
+    const expected = [
+      ...f.data.locations.map((l) => `location:${l.id}`),
+      ...f.data.categories.map((c) => `category:${c.id}`),
+      ...f.data.products.map((p) => `product:${p.id}`),
+      ...f.data.staff.map((s) => `staff:${s.id}`),
+      ...f.data.holders.map((h) => `account:${h.accountId}`),
+      ...f.data.holders.flatMap((h) => h.cards.map((c) => `card:${c.number}`)),
+    ].sort()
+
+    const whole = await pullAll(server, till)
+    expect(whole.pages).toHaveLength(1)
+    expect(whole.changes.map(key).sort()).toEqual(expected)
+    for (const page of whole.pages) PullResponse.parse(page)
+
+    const paged = await pullAll(server, till, '0:0', 2)
+    expect(paged.pages.length).toBe(Math.ceil(expected.length / 2))
+    expect(paged.pages.slice(0, -1).every((p) => p.hasMore && p.changes.length === 2)).toBe(true)
+    expect(paged.pages.at(-1)!.hasMore).toBe(false)
+    expect(paged.changes.map(key)).toEqual(whole.changes.map(key))
+    expect(paged.cursor).toBe(whole.cursor)
+
+    // Nothing new: the same cursor comes back with an empty page.
+    const after = await pullPage(server, till, whole.cursor)
+    expect(after).toMatchObject({ changes: [], cursor: whole.cursor, hasMore: false, ackSeq: null })
+  })
+
+  it('sends the account as the till stores it: holder, photo, balance and the spend of the current periods', async () => {
+    const { f, till } = await canteen()
+    const start = (await pullAll(server, till)).cursor
+    await pushAs(server, till, [sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId })])
+    const { changes } = await pullAll(server, till, start)
+    expect(changes).toHaveLength(1)
+    const change = changes[0]!
+    expect(change).toMatchObject({ entity: 'account', id: f.bob.accountId })
+    expect('data' in change && AccountData.parse(change.data)).toEqual({
+      holderName: 'Bob Bertelsen',
+      photo: 'data:image/svg+xml;base64,PHN2Zy8+',
+      status: 'active',
+      balance: 500,
+      limits: { day: 3000, week: null, month: null },
+      spent: { day: { key: '2026-11-24', amount: 1500 }, week: { key: '2026-W48', amount: 1500 }, month: { key: '2026-11', amount: 1500 } },
+      deniedCategoryIds: [f.data.categories[1]!.id],
+      allowedLocationIds: [f.locationId],
+    })
+  })
+
+  it('acknowledges its own seqs only, and only in the page that carries their effects', async () => {
+    const { f, till } = await canteen()
+    const other = await enrolTill(server, f.locationId, 'Kasse 2')
+    const start = (await pullAll(server, till)).cursor
+    await pushAs(server, till, [sale(f, 1)])
+    await pushAs(server, other, [sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId })])
+    await pushAs(server, till, [sale(f, 2)])
+
+    const mine = await pullAll(server, till, start, 1)
+    expect(mine.pages.map((p) => p.ackSeq)).toEqual([1, null, 2])
+    expect(mine.pages.map((p) => p.changes[0]?.id)).toEqual([f.alice.accountId, f.bob.accountId, f.alice.accountId])
+    const theirs = await pullAll(server, other, start, 1)
+    expect(theirs.pages.map((p) => p.ackSeq)).toEqual([null, 1, null])
+    const oneGo = await pullAll(server, till, start)
+    expect(oneGo.pages.map((p) => p.ackSeq)).toEqual([2])
+  })
+
+  it('refuses a malformed cursor or limit with 400, and an outdated protocol with 426', async () => {
+    const { till } = await canteen()
+    for (const q of ['cursor=banana', 'cursor=1:2:3', `limit=${MAX_PULL_PAGE + 1}`, 'limit=0', 'limit=abc']) {
+      const r = await api(server, 'GET', `/sync/pull?${q}`, { token: till.token })
+      expect(r, q).toMatchObject({ status: 400, body: { error: 'bad-request' } })
+    }
+    const old = await api(server, 'GET', `/sync/pull?cursor=0:0&protocol=${PROTOCOL_VERSION - 2}`, { token: till.token })
+    expect(old).toMatchObject({ status: 426, body: { error: 'protocol-unsupported' } })
+    const unauthenticated = await api(server, 'GET', '/sync/pull?cursor=0:0')
+    expect(unauthenticated.status).toBe(401)
+  })
+
+  // PGlite is one connection: two transactions cannot be open at once, so this needs PostgreSQL.
+  it.skipIf(process.env.KANTINE_TEST_DATABASE_URL === undefined)(
+    'never skips a change that commits late: a row behind an open transaction waits for it',
+    async () => {
+      const { f, till } = await canteen()
+      const start = (await pullAll(server, till)).cursor
+      const insert = (tx: { query: Db['query'] }, id: string) =>
+        tx.query(`INSERT INTO changes (municipality_id, entity, entity_id, payload) VALUES ($1, 'location', $2, '{"name":"x"}')`, [f.municipalityId, id])
+
+      let releaseA!: () => void
+      const aMayCommit = new Promise<void>((resolve) => (releaseA = resolve))
+      let aInserted!: () => void
+      const aHasInserted = new Promise<void>((resolve) => (aInserted = resolve))
+      // A: writes first (lower xid), then stays open.
+      const a = db.transaction(async (tx) => {
+        await insert(tx, 'late-A')
+        aInserted()
+        await aMayCommit
+      })
+      await aHasInserted
+      // B: writes after A, commits at once.
+      await db.transaction((tx) => insert(tx, 'early-B'))
+
+      const live = await connectLive(server, till.token)
+      try {
+        const repoke = live.next(5000)
+        const whileAOpen = await pullAll(server, till, start, undefined, { barrier: false })
+        expect(whileAOpen.changes).toEqual([])
+        expect(whileAOpen.cursor).toBe(start)
+        // B is committed but held back: the till is poked again, to come back for it.
+        expect(await repoke).toMatchObject({ type: 'poke' })
+
+        releaseA()
+        await a
+        const afterA = await pullAll(server, till, whileAOpen.cursor)
+        expect(afterA.changes.map((c) => c.id)).toEqual(['late-A', 'early-B'])
+      } finally {
+        live.close()
+      }
+    },
+  )
+})

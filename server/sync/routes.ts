@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { PushRequest } from '../../domain/sync'
+import { requireTerminal, terminalOf } from '../auth'
+import type { ServerContext } from '../context'
+import { parseInput } from '../errors'
+import type { LiveHub } from './live'
+import { START_CURSOR, parseLimit, pull } from './pull'
+import { push } from './push'
+import { checkVersions } from './versions'
+
+/** Read first, loosely: an old till's body may not match today's schema, and it should hear 426, not 400. */
+const Versions = z.object({ protocol: z.number().int(), schema: z.number().int() })
+
+const PullQuery = z.object({
+  cursor: z.string().max(100).optional(),
+  limit: z.string().max(10).optional(),
+  protocol: z.coerce.number().int().optional(),
+  schema: z.coerce.number().int().optional(),
+})
+
+/** Registered in a plugin scope of its own. /sync/*: every route needs a device token; the terminal's municipality and location scope everything. */
+export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContext; live: LiveHub }): Promise<void> {
+  const { ctx, live } = opts
+  app.decorateRequest('terminal', null)
+  app.addHook('onRequest', requireTerminal(ctx.db))
+
+  app.post('/sync/push', async (request) => {
+    const versions = parseInput(Versions, request.body, 'push request')
+    checkVersions(versions)
+    const body = parseInput(PushRequest, request.body, 'push request')
+    return push(ctx, terminalOf(request), body)
+  })
+
+  app.get('/sync/pull', async (request) => {
+    const query = parseInput(PullQuery, request.query, 'pull query')
+    // A till that says which protocol it speaks is held to it; the query parameters are optional.
+    checkVersions({ protocol: query.protocol, schema: query.schema })
+    return pull(ctx, terminalOf(request), { cursor: query.cursor ?? START_CURSOR, limit: parseLimit(query.limit) })
+  })
+
+  app.get('/sync/live', { websocket: true }, (socket, request) => {
+    live.add(terminalOf(request).municipalityId, socket)
+  })
+}
