@@ -51,10 +51,10 @@ step('lint (eslint, import boundaries)', 'npx', ['eslint', '.'])
 step('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 'build'])
 step('security (electronegativity over electron/)', 'node', ['scripts/electronegativity.mjs'])
 
-vitest('vitest (unit + integration, PGlite)', [], { KANTINE_TEST_DATABASE_URL: '' }, join(tmp, 'vitest.json'))
+vitest('vitest (unit + integration, PGlite)', [], { KANTINE_TEST_DATABASE_URL: undefined }, join(tmp, 'vitest.json'))
 const pgUrl = process.env.KANTINE_TEST_DATABASE_URL
 if (pgUrl) {
-  vitest('vitest (server suite + sync integration on PostgreSQL)', ['server', 'test/integration'], { KANTINE_TEST_DATABASE_URL: pgUrl }, join(tmp, 'vitest-pg.json'))
+  vitest('vitest (server suite + sync integration on PostgreSQL)', ['server', 'test/integration/sync.test.ts'], { KANTINE_TEST_DATABASE_URL: pgUrl }, join(tmp, 'vitest-pg.json'))
 }
 
 console.log('\n=== playwright (e2e in Chromium against the host shell) ===')

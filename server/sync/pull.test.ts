@@ -104,7 +104,7 @@ describe('a till pulls the changes of its municipality', () => {
   })
 
   // PGlite is one connection: two transactions cannot be open at once, so this needs PostgreSQL.
-  it.skipIf(process.env.KANTINE_TEST_DATABASE_URL === undefined)(
+  it.skipIf(!process.env.KANTINE_TEST_DATABASE_URL)(
     'never skips a change that commits late: a row behind an open transaction waits for it',
     async () => {
       const { f, till } = await canteen()
