@@ -44,6 +44,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
     enrolmentCode: opts.enrolmentCode,
     tillName,
     intervalMs: opts.syncIntervalMs,
+    staleAfterMs: opts.staleAfterMs,
     pullPage: opts.pullPageSize,
     mayUpload: lock !== null,
     onStatus: (s) => emit('sync.status', s),
@@ -98,7 +99,8 @@ export async function openTill(opts: TillOptions): Promise<Till> {
       status: c.view.status,
       cardStatus: c.cardStatus,
       left: { day: left('day'), week: left('week'), month: left('month') },
-      rulesAsOf: c.syncedAt,
+      // The last pull confirmed everything the till holds, this card included.
+      rulesAsOf: getSetting(db, 'last_sync_at') ?? c.syncedAt,
     }
   }
 

@@ -23,6 +23,8 @@ export interface TillOptions {
   ids?: Ids
   /** Background sync interval when no live poke arrives (ms). */
   syncIntervalMs?: number
+  /** Without a successful sync for this long the till shows a warning (default 15 min). */
+  staleAfterMs?: number
   /** Changes per pull page (default 1000). */
   pullPageSize?: number
   /** Per-card offline allowance in øre (default 5000), kept in the till's settings. */

@@ -271,3 +271,59 @@ describe('a till process killed in the middle of a burst of sales', () => {
     expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
   })
 })
+
+describe('what the server refuses, and what an offline till allows', () => {
+  it('sets an invalid mutation aside with its reason, shows it, and the queue behind it still goes through', async () => {
+    const { alice, products } = c.fixture
+    const t = await c.newTill('till-rejected')
+    const before = await balanceOnServer(alice.accountId)
+    await goOffline(t)
+    const first = await sell(t, alice.card, products.bun.productId)
+    const second = await sell(t, alice.card, products.cola.productId)
+    expect(first.ok && second.ok).toBe(true)
+    // No upload attempt in flight (it would carry the rows as they were).
+    await eventually(async () => !(await t.call('sync.status')).syncing)
+    // A corrupted outbox row (a bug, a disk fault): its total no longer matches its lines.
+    const raw = openDb(t.dataDir)
+    const row = raw.prepare('SELECT seq, payload FROM outbox ORDER BY seq LIMIT 1').get() as { seq: number; payload: string }
+    raw.prepare('UPDATE outbox SET payload = ? WHERE seq = ?').run(JSON.stringify({ ...JSON.parse(row.payload), total: 1 }), row.seq)
+    raw.close()
+
+    t.proxy.setOffline(false)
+    const status = await t.call('sync.now')
+    expect(status).toMatchObject({ pending: 0, rejected: 1 })
+    const recent = await t.call('sale.recent', { limit: 2 })
+    expect(recent.map((s) => [s.sync, s.rejectReason])).toEqual([
+      ['sent', null],
+      ['rejected', 'total-mismatch'],
+    ])
+    // Only the sale the server applied is money; the till agrees.
+    expect(await balanceOnServer(alice.accountId)).toBe(before - 2000)
+    expect(await cardBalance(t, alice.card)).toBe(before - 2000)
+  })
+
+  it('lets an offline till take a card at most its offline allowance below its cached balance', async () => {
+    const { alice, products } = c.fixture
+    const bun = products.bun.productId
+    /** n buns, in lines of at most 99 (the till's per-line maximum). */
+    const buns = (n: number) => Array.from({ length: Math.ceil(n / 99) }, (_, i) => ({ productId: bun, qty: Math.min(99, n - i * 99) }))
+    const t = await c.newTill('till-allowance', { offlineAllowance: 1000 })
+    // Bring the balance to where 10 kr. of allowance buys one more bun (a cola moves it by 5 kr. modulo 15 kr.).
+    while ((await cardBalance(t, alice.card)) % 1500 < 500) expect((await sell(t, alice.card, products.cola.productId)).ok).toBe(true)
+    const balance = await cardBalance(t, alice.card)
+    const covered = Math.floor(balance / 1500)
+    const withAllowance = Math.floor((balance + 1000) / 1500)
+    expect(withAllowance).toBeGreaterThan(covered) // the allowance makes a difference for this balance
+    // Online, the till refuses anything the balance does not cover.
+    expect(await t.call('sale.record', { cardNumber: alice.card, lines: buns(withAllowance) })).toMatchObject({ ok: false, reason: 'balance-too-low' })
+    await goOffline(t)
+    // Offline: the cached balance plus 10 kr. of allowance, and not one øre more.
+    const ok = await t.call('sale.record', { cardNumber: alice.card, lines: buns(withAllowance) })
+    expect(ok).toMatchObject({ ok: true })
+    if (ok.ok) expect(ok.balanceAfter).toBeGreaterThanOrEqual(-1000)
+    expect(await t.call('sale.record', { cardNumber: alice.card, lines: buns(1) })).toMatchObject({ ok: false, reason: 'balance-too-low' })
+    t.proxy.setOffline(false)
+    await t.call('sync.now')
+    expect(await balanceOnServer(alice.accountId)).toBe(balance - withAllowance * 1500)
+  })
+})
