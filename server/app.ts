@@ -52,6 +52,8 @@ function loggerOption(logger: ServerOptions['logger']): false | object {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await migrate(opts.db)
+  // PGlite has no autovacuum; give the planner statistics for the data it opened with.
+  if (opts.db.kind === 'pglite') await opts.db.exec('ANALYZE')
   const adminToken = opts.adminToken ?? randomToken()
   // bodyLimit: a larger push is refused (413) before it is parsed.
   const app: FastifyInstance = Fastify({ logger: loggerOption(opts.logger), bodyLimit: MAX_PUSH_BYTES })

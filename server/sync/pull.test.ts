@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PullResponse, type Change } from '../../domain/sync'
+import { setAccountStatus } from '../accounts'
 import { startServer, type RunningServer } from '../app'
 import type { Db } from '../db'
 import { api, connectLive, enrolTill, openTestDb, pullAll, pullPage, pushAs, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
@@ -52,6 +53,17 @@ describe('a till pulls the changes of its municipality', () => {
     // Nothing new: the same cursor comes back with an empty page.
     const after = await pullPage(server, till, whole.cursor)
     expect(after).toMatchObject({ changes: [], cursor: whole.cursor, hasMore: false, ackSeq: null })
+  })
+
+  it('pages in numeric transaction order when transaction ids gain a digit (999 → 1000)', async () => {
+    const { f, till } = await canteen()
+    const start = (await pullAll(server, till)).cursor
+    // Enough small transactions to carry a fresh database's txids across a power of ten.
+    for (let i = 0; i < 300; i++) await setAccountStatus(server.ctx, f.alice.accountId, i % 2 === 0 ? 'blocked' : 'active', 'test')
+    const paged = await pullAll(server, till, start, 7)
+    expect(paged.changes.filter((c) => c.entity === 'account' && c.id === f.alice.accountId)).toHaveLength(300)
+    const txids = paged.pages.map((p) => BigInt(p.cursor.split(':')[0]!))
+    for (let i = 1; i < txids.length; i++) expect(txids[i]! >= txids[i - 1]!).toBe(true)
   })
 
   it('sends the account as the till stores it: holder, photo, balance and the spend of the current periods', async () => {

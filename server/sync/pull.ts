@@ -37,7 +37,7 @@ export function parseCursor(text: string): Cursor {
 
 interface ChangeRow {
   id: number
-  txid: string
+  txid_text: string
   entity: Change['entity']
   entity_id: string
   payload: unknown
@@ -54,12 +54,14 @@ function toChange(row: ChangeRow): Change {
 export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number }): Promise<PullResponse> {
   const cursor = parseCursor(opts.cursor)
   const { rows } = await ctx.db.query<ChangeRow>(
-    `SELECT id, txid::text AS txid, entity, entity_id, payload, origin_terminal, origin_seq
+    // The text of the txid is named txid_text: ORDER BY resolves a name to an output column
+    // first, and sorting by the text ('1000' < '999') would make the cursor skip rows.
+    `SELECT id, txid::text AS txid_text, entity, entity_id, payload, origin_terminal, origin_seq
        FROM changes
       WHERE municipality_id = $1
         AND (txid, id) > ($2::xid8, $3::bigint)
         AND txid < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY txid, id
+      ORDER BY changes.txid, changes.id
       LIMIT $4`,
     [terminal.municipalityId, cursor.txid, cursor.id, opts.limit + 1],
   )
@@ -72,7 +74,7 @@ export async function pull(ctx: ServerContext, terminal: Terminal, opts: { curso
   const own = page.filter((r) => r.origin_terminal === terminal.id && r.origin_seq !== null).map((r) => r.origin_seq!)
   return {
     changes: page.map(toChange),
-    cursor: last ? `${last.txid}:${last.id}` : opts.cursor,
+    cursor: last ? `${last.txid_text}:${last.id}` : opts.cursor,
     hasMore: rows.length > opts.limit,
     ackSeq: own.length > 0 ? Math.max(...own) : null,
     serverTime: ctx.clock.now().toISOString(),
