@@ -3,7 +3,7 @@ import { OID, parseInt8, parseNumeric } from './numbers'
 import type { Db, Sql } from './types'
 
 /** PGlite derives array parsers from the element parsers, so int8[] and numeric[] follow. */
-const parsers = { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric }
+export const PGLITE_PARSERS = { [OID.int8]: parseInt8, [OID.numeric]: parseNumeric }
 
 function wrap(target: { query: PGlite['query']; exec: PGlite['exec'] }): Sql {
   return {
@@ -19,7 +19,11 @@ function wrap(target: { query: PGlite['query']; exec: PGlite['exec'] }): Sql {
 
 /** `dataDir` undefined: in memory (tests). A folder keeps the database across runs. */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const pg = await PGlite.create(dataDir, { parsers })
+  return pgliteDb(await PGlite.create(dataDir, { parsers: PGLITE_PARSERS }))
+}
+
+/** The server's `Db` over an open PGlite (created with PGLITE_PARSERS). */
+export function pgliteDb(pg: PGlite): Db {
   const sql = wrap(pg)
   return {
     kind: 'pglite',
