@@ -8,6 +8,15 @@ import { getSetting, setSetting } from '../store/settings'
 import { LivePoke } from '../../../domain/sync'
 import { SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
 
+/**
+ * Exponential backoff with "equal jitter": the delay doubles per failure up to `max`, half of it
+ * fixed and half random, so a hundred tills coming back after an outage do not retry in step.
+ */
+export function backoffDelay(failures: number, base: number, max: number, random: () => number): number {
+  const exp = Math.min(max, base * 2 ** Math.min(Math.max(failures, 1) - 1, 30))
+  return exp / 2 + random() * (exp / 2)
+}
+
 export interface SyncEngineOptions {
   db: Db
   clock: Clock
@@ -194,13 +203,8 @@ export class SyncEngine {
     this.timer.unref?.()
   }
 
-  /** Exponential backoff with "equal jitter": half fixed, half random, so tills don't retry in step. */
   private backoff(failures: number): number {
-    const base = this.o.baseBackoffMs ?? 1000
-    const max = this.o.maxBackoffMs ?? 60_000
-    const exp = Math.min(max, base * 2 ** Math.min(failures - 1, 16))
-    const random = this.o.random ?? Math.random
-    return exp / 2 + random() * (exp / 2)
+    return backoffDelay(failures, this.o.baseBackoffMs ?? 1000, this.o.maxBackoffMs ?? 60_000, this.o.random ?? Math.random)
   }
 
   private connectLive(): void {
