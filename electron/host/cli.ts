@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     serverUrl = demo.ready.url
     enrolmentCode = Object.values(demo.ready.enrolmentCodes)[0]
     stopDemo = demo.stop
-    console.log(`Demo server: ${serverUrl}`)
+    console.log(`Demo server: ${serverUrl} (pid ${demo.child.pid})`)
   }
 
   const log = (level: string, msg: string, extra?: Record<string, unknown>) =>

@@ -88,3 +88,22 @@ test('a wrong PIN is refused on the sign-in screen', async ({ page, demo }) => {
   await expect(page.locator('#pin-error')).toContainText(/PIN/i)
   await expect(page).not.toHaveURL(/#\/cashier/)
 })
+
+// Last in this file: it stops the demo server this worker's tests share.
+test('with the server gone, the till says so and keeps selling; the sale waits to be sent', async ({ page, demo, axe }) => {
+  await page.goto(demo.url)
+  await signIn(page)
+  expect(demo.serverPid).toBeGreaterThan(0)
+  process.kill(demo.serverPid, 'SIGKILL')
+  await expect(page.getByText('Offline', { exact: true })).toBeVisible({ timeout: 15_000 })
+
+  await tapProduct(page, 'Frugt')
+  await page.getByRole('textbox', { name: 'Kortnummer', exact: true }).fill('DEMO0001')
+  await page.getByRole('textbox', { name: 'Kortnummer', exact: true }).press('Enter')
+  await expect(page.locator('.card-panel')).toContainText('Freja Nielsen')
+  await page.getByRole('button', { name: /^Betal/ }).click()
+  await expect(page.locator('.outcome.approved')).toContainText('Godkendt')
+  await expect(page.getByText('1 salg venter')).toBeVisible()
+  await expect(page.getByText('Venter', { exact: true }).first()).toBeVisible()
+  await axe(page)
+})

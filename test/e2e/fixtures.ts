@@ -13,6 +13,8 @@ import { createInterface } from 'node:readline'
 
 export interface DemoTill {
   url: string
+  /** The demo server's process: a test may stop it to take the till offline. */
+  serverPid: number
   dataDir: string
   tillDb: string
 }
@@ -28,10 +30,13 @@ async function startDemo(): Promise<{ till: DemoTill; child: ChildProcess }> {
   })
   const stderr: string[] = []
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()))
+  let serverPid = 0
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo did not start in 90 s:\n${stderr.join('').slice(-3000)}`)), 90_000)
     child.once('exit', (code) => reject(new Error(`demo exited ${code}:\n${stderr.join('').slice(-3000)}`)))
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      const pid = /^Demo server: \S+ \(pid (\d+)\)/.exec(line)
+      if (pid) serverPid = Number(pid[1])
       const m = /^Kantine till: (\S+)/.exec(line)
       if (m) {
         clearTimeout(timer)
@@ -39,7 +44,7 @@ async function startDemo(): Promise<{ till: DemoTill; child: ChildProcess }> {
       }
     })
   })
-  return { till: { url, dataDir, tillDb: join(dataDir, 'till', 'till.sqlite') }, child }
+  return { till: { url, serverPid, dataDir, tillDb: join(dataDir, 'till', 'till.sqlite') }, child }
 }
 
 export const test = base.extend<{ axe: (page: Page) => Promise<void>; cspGuard: void }, { demo: DemoTill }>({
