@@ -236,7 +236,7 @@ export interface PullOptions {
 
 export async function pullPage(server: RunningServer, till: Till, cursor = '0:0', limit?: number, opts: PullOptions = {}): Promise<PullResponse> {
   if (opts.barrier !== false) await pullBarrier(server.db)
-  const query = `?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`
+  const query = `?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}&protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION}`
   const r = await api(server, 'GET', `/sync/pull${query}`, { token: till.token })
   if (r.status !== 200) throw new Error(`pull: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body as PullResponse

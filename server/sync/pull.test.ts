@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PullResponse, type Change } from '../../domain/sync'
+import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PullResponse, SCHEMA_VERSION, type Change } from '../../domain/sync'
 import { setAccountStatus } from '../accounts'
 import { startServer, type RunningServer } from '../app'
 import type { Db } from '../db'
@@ -106,11 +106,14 @@ describe('a till pulls the changes of its municipality', () => {
   it('refuses a malformed cursor or limit with 400, and an outdated protocol with 426', async () => {
     const { till } = await canteen()
     for (const q of ['cursor=banana', 'cursor=1:2:3', `limit=${MAX_PULL_PAGE + 1}`, 'limit=0', 'limit=abc']) {
-      const r = await api(server, 'GET', `/sync/pull?${q}`, { token: till.token })
+      const r = await api(server, 'GET', `/sync/pull?${q}&protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION}`, { token: till.token })
       expect(r, q).toMatchObject({ status: 400, body: { error: 'bad-request' } })
     }
-    const old = await api(server, 'GET', `/sync/pull?cursor=0:0&protocol=${PROTOCOL_VERSION - 2}`, { token: till.token })
+    const old = await api(server, 'GET', `/sync/pull?cursor=0:0&protocol=${PROTOCOL_VERSION - 2}&schema=${SCHEMA_VERSION}`, { token: till.token })
     expect(old).toMatchObject({ status: 426, body: { error: 'protocol-unsupported' } })
+    // A pull that does not say which protocol it speaks is refused, not guessed.
+    const unstated = await api(server, 'GET', '/sync/pull?cursor=0:0', { token: till.token })
+    expect(unstated).toMatchObject({ status: 426, body: { error: 'protocol-unsupported' } })
     const unauthenticated = await api(server, 'GET', '/sync/pull?cursor=0:0')
     expect(unauthenticated.status).toBe(401)
   })

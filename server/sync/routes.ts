@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { PushRequest } from '../../domain/sync'
 import { requireTerminal, terminalOf } from '../auth'
 import type { ServerContext } from '../context'
-import { parseInput } from '../errors'
+import { HttpError, parseInput } from '../errors'
 import type { LiveHub } from './live'
 import { START_CURSOR, parseLimit, pull } from './pull'
 import { push } from './push'
@@ -34,7 +34,10 @@ export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContex
 
   app.get('/sync/pull', async (request) => {
     const query = parseInput(PullQuery, request.query, 'pull query')
-    // A till that says which protocol it speaks is held to it; the query parameters are optional.
+    // Every sync request states its protocol and schema (DESIGN.md); a pull does it in the query.
+    if (query.protocol === undefined || query.schema === undefined) {
+      throw new HttpError(426, 'protocol-unsupported', 'a pull must state its protocol and schema: ?protocol=N&schema=N')
+    }
     checkVersions({ protocol: query.protocol, schema: query.schema })
     return pull(ctx, terminalOf(request), { cursor: query.cursor ?? START_CURSOR, limit: parseLimit(query.limit) })
   })
