@@ -28,20 +28,19 @@ function byId<R extends { id: string; municipality_id: string }>(rows: R[], data
   return new Map(rows.map((r) => [r.id, { municipalityId: r.municipality_id, data: data(r) }]))
 }
 
+/** The columns of `accounts` that the till's rules read (apply-sale.ts reads the same). */
+export interface AccountRulesRow {
+  status: 'active' | 'blocked'
+  balance: number
+  limit_day: number | null
+  limit_week: number | null
+  limit_month: number | null
+  denied_category_ids: string[]
+  allowed_location_ids: string[] | null
+}
+
 export async function accountSnapshots(sql: Sql, ids: readonly string[], now: Date): Promise<Snapshots> {
-  const { rows } = await sql.query<{
-    id: string
-    municipality_id: string
-    status: 'active' | 'blocked'
-    balance: number
-    limit_day: number | null
-    limit_week: number | null
-    limit_month: number | null
-    denied_category_ids: string[]
-    allowed_location_ids: string[] | null
-    holder_name: string
-    photo: string | null
-  }>(
+  const { rows } = await sql.query<AccountRulesRow & { id: string; municipality_id: string; holder_name: string; photo: string | null }>(
     `SELECT a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
             a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo
        FROM accounts a JOIN holders h ON h.id = a.holder_id

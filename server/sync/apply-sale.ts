@@ -9,7 +9,7 @@
  */
 import { basketTotal, type AccountView } from '../../domain/checkout'
 import type { SaleRecordPayload } from '../../domain/sync'
-import { recordChange, type ChangeOrigin } from '../changes'
+import { recordChange, type AccountRulesRow, type ChangeOrigin } from '../changes'
 import { postLedger } from '../ledger'
 import { lockEntities, lockKey } from '../locks'
 import { queueAutoTopup } from '../payments/auto-topup'
@@ -29,15 +29,6 @@ interface CardRow {
   municipality_id: string
 }
 
-interface AccountRow {
-  status: 'active' | 'blocked'
-  balance: number
-  limit_day: number | null
-  limit_week: number | null
-  limit_month: number | null
-  denied_category_ids: string[]
-  allowed_location_ids: string[] | null
-}
 
 /** Checks that need no lock: they read only what this sale refers to. The card when the sale is real. */
 async function rejectionReason(tx: Tx, terminal: Terminal, p: SaleRecordPayload): Promise<{ reason: string } | { card: CardRow }> {
@@ -67,7 +58,7 @@ async function rejectionReason(tx: Tx, terminal: Terminal, p: SaleRecordPayload)
 }
 
 async function accountView(tx: Tx, accountId: string, periods: ReturnType<typeof spendPeriodsAt>): Promise<AccountView> {
-  const { rows } = await tx.query<AccountRow>(
+  const { rows } = await tx.query<AccountRulesRow>(
     `SELECT status, balance, limit_day, limit_week, limit_month, denied_category_ids, allowed_location_ids
        FROM accounts WHERE id = $1`,
     [accountId],
