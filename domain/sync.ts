@@ -129,6 +129,7 @@ export type Change = z.infer<typeof Change>
 export type Entity = Change['entity']
 
 export const PullResponse = z.object({
+  /** At most the asked limit, plus the rest of a push batch the page would otherwise end inside (≤ MAX_PUSH_MUTATIONS). */
   changes: z.array(Change),
   /** Opaque; the till stores it in the same transaction that applies the page. */
   cursor: z.string().max(100),

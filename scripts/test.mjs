@@ -54,7 +54,14 @@ step('security (electronegativity over electron/)', 'node', ['scripts/electroneg
 vitest('vitest (unit + integration, PGlite)', [], { KANTINE_TEST_DATABASE_URL: undefined }, join(tmp, 'vitest.json'))
 const pgUrl = process.env.KANTINE_TEST_DATABASE_URL
 if (pgUrl) {
-  vitest('vitest (server suite + sync integration on PostgreSQL)', ['server', 'test/integration/sync.test.ts'], { KANTINE_TEST_DATABASE_URL: pgUrl }, join(tmp, 'vitest-pg.json'))
+  // One file at a time: the pull guard is cluster-wide (sync/pull.ts), so the test that holds a
+  // transaction open on purpose would hold back every other file's pulls for its few seconds.
+  vitest(
+    'vitest (server suite + sync integration on PostgreSQL)',
+    ['server', 'test/integration/sync.test.ts', '--no-file-parallelism'],
+    { KANTINE_TEST_DATABASE_URL: pgUrl },
+    join(tmp, 'vitest-pg.json'),
+  )
 }
 
 console.log('\n=== playwright (e2e in Chromium against the host shell) ===')

@@ -167,8 +167,11 @@ export interface ChangeOrigin {
 }
 
 export interface RecordChangeOptions {
-  /** The pushed mutation that caused this change (lets a pull page acknowledge it). */
-  origin?: ChangeOrigin
+  /**
+   * The pushed mutation that caused this change (lets a pull page acknowledge it); a list gives
+   * each id its own (a push batch: each account's newest sale of the batch).
+   */
+  origin?: ChangeOrigin | readonly ChangeOrigin[]
   /** Needed only when an entity is gone (a deletion): the snapshot cannot say where it lived. */
   municipalityId?: string
 }
@@ -183,12 +186,23 @@ export async function recordChanges(tx: Tx, entity: Entity, ids: readonly string
     if (municipalityId === undefined) throw new Error(`recordChange: ${entity} ${id} does not exist and no municipality was given`)
     return { municipalityId, payload: snapshot ? JSON.stringify(schemas[entity].parse(snapshot.data)) : null }
   })
+  const origins = ids.map((_, i) => (Array.isArray(opts.origin) ? opts.origin[i] : (opts.origin as ChangeOrigin | undefined)) ?? null)
+  if (Array.isArray(opts.origin) && opts.origin.length !== ids.length) throw new Error(`recordChanges: ${opts.origin.length} origins for ${ids.length} ids`)
   await tx.query(
     `INSERT INTO changes (municipality_id, entity, entity_id, payload, origin_terminal, origin_seq, created_at)
-     SELECT t.municipality_id, $2, t.entity_id, t.payload::jsonb, $5, $6, $7
-       FROM unnest($1::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(municipality_id, entity_id, payload, n)
+     SELECT t.municipality_id, $2, t.entity_id, t.payload::jsonb, t.origin_terminal, t.origin_seq, $7
+       FROM unnest($1::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) WITH ORDINALITY
+         AS t(municipality_id, entity_id, payload, origin_terminal, origin_seq, n)
       ORDER BY t.n`,
-    [rows.map((r) => r.municipalityId), entity, ids, rows.map((r) => r.payload), opts.origin?.terminalId ?? null, opts.origin?.seq ?? null, tx.now],
+    [
+      rows.map((r) => r.municipalityId),
+      entity,
+      ids,
+      rows.map((r) => r.payload),
+      origins.map((o) => o?.terminalId ?? null),
+      origins.map((o) => o?.seq ?? null),
+      tx.now,
+    ],
   )
   for (const r of rows) tx.touched(r.municipalityId)
 }

@@ -53,11 +53,11 @@ export async function ledgerSum(sql: Sql, accountId: string): Promise<number> {
 }
 
 /**
- * Many entries in two statements (bulk loads): the entries, then each account's balance moved by
- * the sum of its new entries, in the same statement as the insert.
+ * Many entries in one statement (a push batch, bulk loads): the entries in the given order, and
+ * each account's balance moved by the sum of its new entries. Returns the balances after.
  */
-export async function postLedgerMany(tx: Sql, entries: readonly LedgerEntry[]): Promise<void> {
-  if (entries.length === 0) return
+export async function postLedgerMany(tx: Sql, entries: readonly LedgerEntry[]): Promise<Map<string, number>> {
+  if (entries.length === 0) return new Map()
   for (const e of entries) if (!Number.isSafeInteger(e.amount)) throw new TypeError(`postLedgerMany: amount is not integer øre: ${e.amount}`)
   const rows = entries.map((e) => ({
     account_id: e.accountId,
@@ -68,7 +68,7 @@ export async function postLedgerMany(tx: Sql, entries: readonly LedgerEntry[]): 
     note: e.note ?? null,
     created_at: e.at.toISOString(),
   }))
-  await tx.query(
+  const { rows: after } = await tx.query<{ id: string; balance: number }>(
     `WITH entry AS (
        INSERT INTO ledger (account_id, kind, amount, sale_id, payment_ref, note, created_at)
        SELECT account_id, kind, amount, sale_id, payment_ref, note, created_at
@@ -80,7 +80,9 @@ export async function postLedgerMany(tx: Sql, entries: readonly LedgerEntry[]): 
      )
      UPDATE accounts SET balance = accounts.balance + moved.amount
        FROM moved
-      WHERE accounts.id = moved.account_id`,
+      WHERE accounts.id = moved.account_id
+     RETURNING accounts.id, accounts.balance`,
     [JSON.stringify(rows)],
   )
+  return new Map(after.map((r) => [r.id, Number(r.balance)]))
 }

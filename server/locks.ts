@@ -25,13 +25,17 @@ export class LockOrderError extends Error {
   }
 }
 
+/** All keys in one statement, in sorted order (a push batch locks hundreds of accounts). */
 export async function lockEntities(tx: Sql, keys: readonly string[]): Promise<void> {
-  for (const key of [...new Set(keys)].sort()) {
-    const { rows } = await tx.query<{ xid: string | null }>(
-      `SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || $1, 0)),
-              pg_current_xact_id_if_assigned()::text AS xid`,
-      [key],
-    )
-    if (rows[0]?.xid != null) throw new LockOrderError(key)
-  }
+  const sorted = [...new Set(keys)].sort()
+  if (sorted.length === 0) return
+  // The xid is read before the locks are taken: this statement itself writes nothing.
+  const { rows } = await tx.query<{ xid: string | null; locked: number }>(
+    `SELECT pg_current_xact_id_if_assigned()::text AS xid,
+            (SELECT count(pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || k.key, 0)))
+               FROM (SELECT key FROM unnest($1::text[]) WITH ORDINALITY AS u(key, n) ORDER BY n) AS k)::int AS locked`,
+    [sorted],
+  )
+  if (rows[0]?.xid != null) throw new LockOrderError(sorted.join(', ').slice(0, 200))
+  if (rows[0]?.locked !== sorted.length) throw new Error(`lockEntities: took ${rows[0]?.locked} of ${sorted.length} locks`)
 }

@@ -2,12 +2,12 @@
  * Auto top-up: when a card buys at a till and the balance at the time of the purchase is under
  * 50 kr, the agreed amount is charged to the saved payment card (DESIGN.md).
  *
- * The sale's transaction only queues a job row (`queueAutoTopup`); the worker charges the
- * provider after COMMIT, so a slow provider never holds a sale's locks, and a crash in between
- * leaves a queued job that the next start picks up. The provider call is idempotent on the job id,
+ * The push transaction only queues a job row (sync/apply-sale.ts, one queued job per account at
+ * a time: three quick purchases under 50 kr make one top-up); the worker charges the provider
+ * after COMMIT, so a slow provider never holds a sale's locks, and a crash in between leaves a
+ * queued job that the next start picks up. The provider call is idempotent on the job id,
  * so a job charged but not yet marked done is charged once, however often it is retried.
  */
-import { randomUUID } from 'node:crypto'
 import { accountHead } from '../accounts'
 import { audit } from '../audit'
 import { recordChange } from '../changes'
@@ -15,34 +15,11 @@ import type { ServerContext } from '../context'
 import { postLedger } from '../ledger'
 import { lockEntities, lockKey } from '../locks'
 import { ok, refuse, type Result } from '../result'
-import { write, type Tx } from '../tx'
+import { write } from '../tx'
 import type { DeclineReason } from './provider'
 
 /** øre: "under 50 kr" */
 export const AUTO_TOPUP_BELOW = 5000
-
-/** In the sale's transaction, with the account's lock held. True when a job was queued. */
-export async function queueAutoTopup(tx: Tx, s: { accountId: string; saleId: string; balanceBefore: number }, kick: () => void): Promise<boolean> {
-  if (s.balanceBefore >= AUTO_TOPUP_BELOW) return false
-  const { rows } = await tx.query<{ topup_status: string | null; topup_amount: number | null; queued: boolean }>(
-    `SELECT topup_status, topup_amount,
-            EXISTS (SELECT 1 FROM topup_jobs j WHERE j.account_id = a.id AND j.status = 'queued') AS queued
-       FROM accounts a WHERE id = $1`,
-    [s.accountId],
-  )
-  const a = rows[0]
-  // One attempt at a time: three quick purchases under 50 kr make one top-up, not three.
-  if (!a || a.topup_status !== 'active' || a.topup_amount === null || a.queued) return false
-  await tx.query('INSERT INTO topup_jobs (id, account_id, sale_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)', [
-    randomUUID(),
-    s.accountId,
-    s.saleId,
-    a.topup_amount,
-    tx.now,
-  ])
-  tx.afterCommit(kick)
-  return true
-}
 
 interface Job {
   id: string

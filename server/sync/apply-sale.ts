@@ -1,150 +1,297 @@
 /**
- * Applying one `sale.record` mutation inside the push transaction (sync/push.ts holds the
- * terminal's advisory lock and has checked the seq).
+ * Applying the `sale.record` mutations of one push batch inside its transaction (sync/push.ts
+ * holds the terminal's advisory lock and has picked the mutations that come next, in seq order).
+ *
+ * Set-based: a handful of statements for the whole batch, whatever its size. Read what the sales
+ * refer to, lock every account they buy from (before the first write, locks.ts), read those
+ * accounts, then decide each sale in seq order in memory, carrying each account's balance and
+ * spend from one sale to the next exactly as applying them one by one would, and write it all
+ * with one statement per table.
  *
  * Rejected (set aside, with a machine reason the till keeps): what is not a real sale of this
  * till: unknown card, card of another account, another canteen, unknown product or staff, a
  * total that is not the sum of its lines, a sale id already recorded.
  * Applied but flagged (sale-flags.ts): a real sale that broke a rule; the food is gone.
  */
+import { randomUUID } from 'node:crypto'
 import { basketTotal, type AccountView } from '../../domain/checkout'
+import { PERIOD_KINDS } from '../../domain/periods'
 import type { SaleRecordPayload } from '../../domain/sync'
-import { recordChange, type AccountRulesRow, type ChangeOrigin } from '../changes'
-import { postLedger } from '../ledger'
-import { lockEntities, lockKey } from '../locks'
-import { queueAutoTopup } from '../payments/auto-topup'
-import { spendPeriodsAt } from '../spend'
-import type { Tx } from '../tx'
+import { recordChanges, type AccountRulesRow, type ChangeOrigin } from '../changes'
 import type { ServerContext } from '../context'
 import type { Terminal } from '../enrol'
+import { postLedgerMany } from '../ledger'
+import { lockEntities, lockKey } from '../locks'
+import { AUTO_TOPUP_BELOW } from '../payments/auto-topup'
+import { spendPeriodsAt } from '../spend'
+import type { Tx } from '../tx'
 import { saleFlags } from './sale-flags'
 
 export type MutationOutcome = { status: 'applied'; flags: string[] } | { status: 'rejected'; reason: string }
 
-const rejected = (reason: string): MutationOutcome => ({ status: 'rejected', reason })
+export interface SaleMutation {
+  seq: number
+  payload: SaleRecordPayload
+}
+
+/** A sale id turned up between our check and our insert (another till's push): run the batch again. */
+export class SaleRaceError extends Error {
+  readonly code = '40001'
+  constructor() {
+    super('a sale of this batch was recorded by a concurrent push; the batch is retried')
+    this.name = 'SaleRaceError'
+  }
+}
 
 interface CardRow {
+  number: string
   account_id: string
   status: 'active' | 'replaced' | 'lost'
   municipality_id: string
 }
 
+interface AccountRow extends AccountRulesRow {
+  id: string
+  topup_status: string | null
+  topup_amount: number | null
+  topup_queued: boolean
+}
+
+interface Refs {
+  recorded: Set<string>
+  cards: Map<string, CardRow>
+  staff: Set<string>
+  products: Set<string>
+}
+
+/** What the sales refer to, in four reads for the whole batch. */
+async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<Refs> {
+  const ps = sales.map((s) => s.payload)
+  // One after the other: a transaction is one connection.
+  const recorded = await tx.query<{ id: string }>('SELECT id::text AS id FROM sales WHERE id = ANY($1::uuid[])', [ps.map((p) => p.saleId)])
+  const cards = await tx.query<CardRow>(
+      `SELECT c.number, c.account_id, c.status, a.municipality_id
+         FROM cards c JOIN accounts a ON a.id = c.account_id
+        WHERE c.number = ANY($1::text[])`,
+      [[...new Set(ps.map((p) => p.cardNumber))]],
+  )
+  const staff = await tx.query<{ id: string }>('SELECT id FROM staff WHERE municipality_id = $1 AND id = ANY($2::text[])', [
+    terminal.municipalityId,
+    [...new Set(ps.map((p) => p.staffId))],
+  ])
+  const products = await tx.query<{ id: string }>('SELECT id FROM products WHERE municipality_id = $1 AND id = ANY($2::text[])', [
+    terminal.municipalityId,
+    [...new Set(ps.flatMap((p) => p.lines.map((l) => l.productId)))],
+  ])
+  return {
+    recorded: new Set(recorded.rows.map((r) => r.id)),
+    cards: new Map(cards.rows.map((c) => [c.number, c])),
+    staff: new Set(staff.rows.map((r) => r.id)),
+    products: new Set(products.rows.map((r) => r.id)),
+  }
+}
 
 /** Checks that need no lock: they read only what this sale refers to. The card when the sale is real. */
-async function rejectionReason(tx: Tx, terminal: Terminal, p: SaleRecordPayload): Promise<{ reason: string } | { card: CardRow }> {
-  const dup = await tx.query('SELECT 1 FROM sales WHERE id = $1', [p.saleId])
-  if (dup.rows.length > 0) return { reason: 'duplicate-sale' }
+function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): { reason: string } | { card: CardRow } {
+  if (refs.recorded.has(p.saleId)) return { reason: 'duplicate-sale' }
   if (p.locationId !== terminal.locationId) return { reason: 'location-mismatch' }
-  const { rows } = await tx.query<CardRow>(
-    `SELECT c.account_id, c.status, a.municipality_id
-       FROM cards c JOIN accounts a ON a.id = c.account_id
-      WHERE c.number = $1`,
-    [p.cardNumber],
-  )
-  const card = rows[0]
+  const card = refs.cards.get(p.cardNumber)
   // Another municipality's card is as unknown here as a card that does not exist.
   if (!card || card.municipality_id !== terminal.municipalityId) return { reason: 'card-unknown' }
   if (card.account_id !== p.accountId) return { reason: 'account-mismatch' }
-  const staff = await tx.query('SELECT 1 FROM staff WHERE id = $1 AND municipality_id = $2', [p.staffId, terminal.municipalityId])
-  if (staff.rows.length === 0) return { reason: 'staff-unknown' }
-  const productIds = [...new Set(p.lines.map((l) => l.productId))]
-  const products = await tx.query<{ id: string }>('SELECT id FROM products WHERE municipality_id = $1 AND id = ANY($2::text[])', [
-    terminal.municipalityId,
-    productIds,
-  ])
-  if (products.rows.length !== productIds.length) return { reason: 'product-unknown' }
+  if (!refs.staff.has(p.staffId)) return { reason: 'staff-unknown' }
+  if (!p.lines.every((l) => refs.products.has(l.productId))) return { reason: 'product-unknown' }
   if (basketTotal(p.lines) !== p.total) return { reason: 'total-mismatch' }
   return { card }
 }
 
-async function accountView(tx: Tx, accountId: string, periods: ReturnType<typeof spendPeriodsAt>): Promise<AccountView> {
-  const { rows } = await tx.query<AccountRulesRow>(
-    `SELECT status, balance, limit_day, limit_week, limit_month, denied_category_ids, allowed_location_ids
-       FROM accounts WHERE id = $1`,
-    [accountId],
+/** Each account as the rules read it, and its spend in every period a sale of the batch falls in. */
+async function readAccounts(tx: Tx, accountIds: readonly string[], periods: readonly string[]) {
+  const accounts = await tx.query<AccountRow>(
+      `SELECT a.id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month, a.denied_category_ids,
+              a.allowed_location_ids, a.topup_status, a.topup_amount,
+              EXISTS (SELECT 1 FROM topup_jobs j WHERE j.account_id = a.id AND j.status = 'queued') AS topup_queued
+         FROM accounts a WHERE a.id = ANY($1::text[])`,
+    [accountIds],
   )
-  const a = rows[0]
-  if (!a) throw new Error(`account ${accountId} vanished under its lock`)
-  const spend = await tx.query<{ period: string; amount: number }>(
-    'SELECT period, amount FROM account_spend WHERE account_id = $1 AND period = ANY($2::text[])',
-    [accountId, Object.values(periods.periods)],
+  const spend = await tx.query<{ account_id: string; period: string; amount: number }>(
+    'SELECT account_id, period, amount FROM account_spend WHERE account_id = ANY($1::text[]) AND period = ANY($2::text[])',
+    [accountIds, periods],
   )
-  const spent = (period: string) => spend.rows.find((r) => r.period === period)?.amount ?? 0
-  return {
-    status: a.status,
-    balance: a.balance,
-    limits: { day: a.limit_day, week: a.limit_week, month: a.limit_month },
-    spent: {
-      day: { key: periods.keys.day, amount: spent(periods.periods.day) },
-      week: { key: periods.keys.week, amount: spent(periods.periods.week) },
-      month: { key: periods.keys.month, amount: spent(periods.periods.month) },
-    },
-    deniedCategoryIds: a.denied_category_ids,
-    allowedLocationIds: a.allowed_location_ids,
-  }
+  const byId = new Map(accounts.rows.map((a) => [a.id, { ...a, balance: Number(a.balance) }]))
+  for (const id of accountIds) if (!byId.has(id)) throw new Error(`account ${id} vanished under its lock`)
+  return { accounts: byId, spent: new Map(spend.rows.map((r) => [`${r.account_id} ${r.period}`, Number(r.amount)])) }
 }
 
-/** False when the sale id is already recorded (a replay racing the check in `rejectionReason`). */
-async function insertSale(tx: Tx, terminal: Terminal, seq: number, p: SaleRecordPayload, flags: string[]): Promise<boolean> {
-  const inserted = await tx.query(
+interface Applied {
+  m: SaleMutation
+  flags: string[]
+  periods: string[]
+}
+
+export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<MutationOutcome[]> {
+  if (sales.length === 0) return []
+  const refs = await readRefs(tx, terminal, sales)
+
+  const outcomes: MutationOutcome[] = []
+  const real: { index: number; m: SaleMutation; card: CardRow }[] = []
+  for (const [index, m] of sales.entries()) {
+    const checked = rejectionReason(refs, terminal, m.payload)
+    if ('reason' in checked) {
+      outcomes.push({ status: 'rejected', reason: checked.reason })
+      continue
+    }
+    // The same sale twice in one batch: the second is a replay.
+    refs.recorded.add(m.payload.saleId)
+    real.push({ index, m, card: checked.card })
+    outcomes.push({ status: 'applied', flags: [] })
+  }
+  if (real.length === 0) return outcomes
+
+  // Still no write in this transaction: the account locks order these sales' change rows after
+  // every earlier write to the accounts (locks.ts).
+  const accountIds = [...new Set(real.map((r) => r.m.payload.accountId))]
+  await lockEntities(tx, accountIds.map(lockKey.account))
+  // Copenhagen's offsets are whole hours, so its day, week and month change only on a whole UTC hour.
+  const byHour = new Map<string, ReturnType<typeof spendPeriodsAt>>()
+  const periodOfSale = real.map((r) => {
+    const at = new Date(r.m.payload.at)
+    const hour = at.toISOString().slice(0, 13)
+    let p = byHour.get(hour)
+    if (!p) byHour.set(hour, (p = spendPeriodsAt(at)))
+    return p
+  })
+  const { accounts, spent } = await readAccounts(tx, accountIds, [...new Set(periodOfSale.flatMap((p) => Object.values(p.periods)))])
+
+  // Decide in seq order, each sale seeing the account as the sales before it left it.
+  const applied: Applied[] = []
+  const topups: { accountId: string; saleId: string; amount: number }[] = []
+  const newestSeq = new Map<string, number>()
+  for (const [k, r] of real.entries()) {
+    const p = r.m.payload
+    const a = accounts.get(p.accountId)!
+    const { keys, periods } = periodOfSale[k]!
+    const amount = (period: string) => spent.get(`${p.accountId} ${period}`) ?? 0
+    const before: AccountView = {
+      status: a.status,
+      balance: a.balance,
+      limits: { day: a.limit_day, week: a.limit_week, month: a.limit_month },
+      spent: {
+        day: { key: keys.day, amount: amount(periods.day) },
+        week: { key: keys.week, amount: amount(periods.week) },
+        month: { key: keys.month, amount: amount(periods.month) },
+      },
+      deniedCategoryIds: a.denied_category_ids,
+      allowedLocationIds: a.allowed_location_ids,
+    }
+    const flags = saleFlags({ cardStatus: r.card.status, account: before, locationId: p.locationId, lines: p.lines, total: p.total, salePeriods: keys })
+    outcomes[r.index] = { status: 'applied', flags }
+    applied.push({ m: r.m, flags, periods: PERIOD_KINDS.map((kind) => periods[kind]) })
+
+    // Auto top-up (auto-topup.ts): a purchase while under the threshold queues one charge, one at a time.
+    if (a.balance < AUTO_TOPUP_BELOW && a.topup_status === 'active' && a.topup_amount !== null && !a.topup_queued) {
+      topups.push({ accountId: a.id, saleId: p.saleId, amount: Number(a.topup_amount) })
+      a.topup_queued = true
+    }
+    a.balance -= p.total
+    for (const period of Object.values(periods)) spent.set(`${p.accountId} ${period}`, amount(period) + p.total)
+    newestSeq.set(p.accountId, r.m.seq)
+  }
+
+  await insertSales(tx, terminal, applied)
+  const balances = await postLedgerMany(
+    tx,
+    applied.map(({ m }) => ({ accountId: m.payload.accountId, kind: 'purchase' as const, amount: -m.payload.total, saleId: m.payload.saleId, at: tx.now })),
+  )
+  for (const id of accountIds) {
+    if (balances.get(id) !== accounts.get(id)!.balance) {
+      throw new Error(`push batch: account ${id} balance ${balances.get(id)} in the database, ${accounts.get(id)!.balance} by the batch's own count`)
+    }
+  }
+  await addSpend(tx, applied)
+  if (topups.length > 0) {
+    await tx.query(
+      `INSERT INTO topup_jobs (id, account_id, sale_id, amount, created_at)
+       SELECT t.id, t.account_id, t.sale_id, t.amount, $5 FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[]) AS t(id, account_id, sale_id, amount)`,
+      [topups.map(() => randomUUID()), topups.map((t) => t.accountId), topups.map((t) => t.saleId), topups.map((t) => t.amount), tx.now],
+    )
+    tx.afterCommit(ctx.kickTopups)
+  }
+  // One change row per account, its state after the whole batch, acknowledging the account's
+  // newest sale. In seq order of those, so the rows of this batch also sort in seq order.
+  const changed = [...newestSeq.entries()].sort((x, y) => x[1] - y[1])
+  await recordChanges(
+    tx,
+    'account',
+    changed.map(([id]) => id),
+    { origin: changed.map(([, seq]): ChangeOrigin => ({ terminalId: terminal.id, seq })) },
+  )
+  return outcomes
+}
+
+async function insertSales(tx: Tx, terminal: Terminal, applied: readonly Applied[]): Promise<void> {
+  const inserted = await tx.query<{ id: string }>(
     `INSERT INTO sales (id, municipality_id, terminal_id, seq, account_id, card_number, location_id, staff_id,
                         total, offline, flags, sold_at, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12, $13)
+     SELECT s.id, $1, $2, s.seq, s.account_id, s.card_number, s.location_id, s.staff_id, s.total, s.offline, s.flags, s.sold_at, $3
+       FROM jsonb_to_recordset($4::text::jsonb)
+         AS s(id uuid, seq bigint, account_id text, card_number text, location_id text, staff_id text,
+              total bigint, offline boolean, flags text[], sold_at timestamptz)
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
-    [p.saleId, terminal.municipalityId, terminal.id, seq, p.accountId, p.cardNumber, p.locationId, p.staffId, p.total, p.offline, flags, new Date(p.at), tx.now],
-  )
-  if (inserted.rows.length === 0) return false
-  await tx.query(
-    `INSERT INTO sale_lines (sale_id, line_no, product_id, name, category_id, qty, unit_price)
-     SELECT $1, t.line_no, t.product_id, t.name, t.category_id, t.qty, t.unit_price
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[])
-         AS t(line_no, product_id, name, category_id, qty, unit_price)`,
     [
-      p.saleId,
-      p.lines.map((_, i) => i + 1),
-      p.lines.map((l) => l.productId),
-      p.lines.map((l) => l.name),
-      p.lines.map((l) => l.categoryId),
-      p.lines.map((l) => l.qty),
-      p.lines.map((l) => l.unitPrice),
+      terminal.municipalityId,
+      terminal.id,
+      tx.now,
+      JSON.stringify(
+        applied.map(({ m, flags }) => ({
+          id: m.payload.saleId,
+          seq: m.seq,
+          account_id: m.payload.accountId,
+          card_number: m.payload.cardNumber,
+          location_id: m.payload.locationId,
+          staff_id: m.payload.staffId,
+          total: m.payload.total,
+          offline: m.payload.offline,
+          flags,
+          sold_at: m.payload.at,
+        })),
+      ),
     ],
   )
-  return true
-}
-
-async function addSpend(tx: Tx, accountId: string, periods: string[], amount: number): Promise<void> {
+  // Checked before the locks, so only a concurrent push of the same sale id gets here.
+  if (inserted.rows.length !== applied.length) throw new SaleRaceError()
+  const lines = applied.flatMap(({ m }) => m.payload.lines.map((l, i) => ({ saleId: m.payload.saleId, lineNo: i + 1, ...l })))
   await tx.query(
-    `INSERT INTO account_spend (account_id, period, amount)
-     SELECT $1, period, $3 FROM unnest($2::text[]) AS period
-     ON CONFLICT (account_id, period) DO UPDATE SET amount = account_spend.amount + EXCLUDED.amount`,
-    [accountId, periods, amount],
+    `INSERT INTO sale_lines (sale_id, line_no, product_id, name, category_id, qty, unit_price)
+     SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[])`,
+    [
+      lines.map((l) => l.saleId),
+      lines.map((l) => l.lineNo),
+      lines.map((l) => l.productId),
+      lines.map((l) => l.name),
+      lines.map((l) => l.categoryId),
+      lines.map((l) => l.qty),
+      lines.map((l) => l.unitPrice),
+    ],
   )
 }
 
-export async function applySale(ctx: ServerContext, tx: Tx, terminal: Terminal, seq: number, p: SaleRecordPayload): Promise<MutationOutcome> {
-  const checked = await rejectionReason(tx, terminal, p)
-  if ('reason' in checked) return rejected(checked.reason)
-
-  // Still no write in this transaction: the account lock orders this sale's change row after
-  // every earlier write to the account (locks.ts).
-  await lockEntities(tx, [lockKey.account(p.accountId)])
-  const salePeriods = spendPeriodsAt(new Date(p.at))
-  const before = await accountView(tx, p.accountId, salePeriods)
-  const flags = saleFlags({
-    cardStatus: checked.card.status,
-    account: before,
-    locationId: p.locationId,
-    lines: p.lines,
-    total: p.total,
-    salePeriods: salePeriods.keys,
-  })
-
-  if (!(await insertSale(tx, terminal, seq, p, flags))) return rejected('duplicate-sale')
-  const posted = await postLedger(tx, { accountId: p.accountId, kind: 'purchase', amount: -p.total, saleId: p.saleId, at: tx.now })
-  await addSpend(tx, p.accountId, Object.values(salePeriods.periods), p.total)
-  const origin: ChangeOrigin = { terminalId: terminal.id, seq }
-  await recordChange(tx, 'account', p.accountId, { origin })
-  await queueAutoTopup(tx, { accountId: p.accountId, saleId: p.saleId, balanceBefore: posted.balanceBefore }, ctx.kickTopups)
-  return { status: 'applied', flags }
+async function addSpend(tx: Tx, applied: readonly Applied[]): Promise<void> {
+  const sums = new Map<string, { accountId: string; period: string; amount: number }>()
+  for (const { m, periods } of applied) {
+    for (const period of periods) {
+      const key = `${m.payload.accountId} ${period}`
+      const s = sums.get(key) ?? { accountId: m.payload.accountId, period, amount: 0 }
+      s.amount += m.payload.total
+      sums.set(key, s)
+    }
+  }
+  const rows = [...sums.values()]
+  await tx.query(
+    `INSERT INTO account_spend (account_id, period, amount)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+     ON CONFLICT (account_id, period) DO UPDATE SET amount = account_spend.amount + EXCLUDED.amount`,
+    [rows.map((r) => r.accountId), rows.map((r) => r.period), rows.map((r) => r.amount)],
+  )
 }

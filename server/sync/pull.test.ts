@@ -103,6 +103,23 @@ describe('a till pulls the changes of its municipality', () => {
     expect(oneGo.pages.map((p) => p.ackSeq)).toEqual([2])
   })
 
+  it('never ends a page inside a push batch, so a page acknowledges only sales whose accounts it carries', async () => {
+    const { f, till } = await canteen()
+    const start = (await pullAll(server, till)).cursor
+    // One push, two accounts: one change row each, Bob's acknowledging seq 2, Alice's seq 3.
+    const bob = { card: f.bob.card, accountId: f.bob.accountId }
+    await pushAs(server, till, [sale(f, 1), sale(f, 2, bob), sale(f, 3)])
+    await pushAs(server, till, [sale(f, 4, bob)])
+
+    const paged = await pullAll(server, till, start, 1)
+    expect(paged.pages.map((p) => p.changes.map((c) => c.id))).toEqual([[f.bob.accountId, f.alice.accountId], [f.bob.accountId]])
+    expect(paged.pages.map((p) => [p.ackSeq, p.hasMore])).toEqual([
+      [3, true],
+      [4, false],
+    ])
+    expect(paged.pages[0]!.changes.map((c) => ('data' in c ? (c.data as AccountData).balance : null))).toEqual([500, 7000])
+  })
+
   it('refuses a malformed cursor or limit with 400, and an outdated protocol with 426', async () => {
     const { till } = await canteen()
     for (const q of ['cursor=banana', 'cursor=1:2:3', `limit=${MAX_PULL_PAGE + 1}`, 'limit=0', 'limit=abc']) {

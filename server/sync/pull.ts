@@ -51,13 +51,14 @@ function toChange(row: ChangeRow): Change {
   return { entity: row.entity, id: row.entity_id, data: row.payload } as Change
 }
 
+const SELECT_CHANGES = `SELECT id, txid::text AS txid_text, entity, entity_id, payload, origin_terminal, origin_seq FROM changes`
+
 export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number }): Promise<PullResponse> {
   const cursor = parseCursor(opts.cursor)
   const { rows } = await ctx.db.query<ChangeRow>(
     // The text of the txid is named txid_text: ORDER BY resolves a name to an output column
     // first, and sorting by the text ('1000' < '999') would make the cursor skip rows.
-    `SELECT id, txid::text AS txid_text, entity, entity_id, payload, origin_terminal, origin_seq
-       FROM changes
+    `${SELECT_CHANGES}
       WHERE municipality_id = $1
         AND (txid, id) > ($2::xid8, $3::bigint)
         AND txid < pg_snapshot_xmin(pg_current_snapshot())
@@ -65,20 +66,51 @@ export async function pull(ctx: ServerContext, terminal: Terminal, opts: { curso
       LIMIT $4`,
     [terminal.municipalityId, cursor.txid, cursor.id, opts.limit + 1],
   )
-  const page = rows.slice(0, opts.limit)
-  if (rows.length <= opts.limit) await repokeIfHeldBack(ctx, terminal.municipalityId)
+  let page = rows.slice(0, opts.limit)
+  let hasMore = rows.length > opts.limit
+  if (hasMore) {
+    const rest = await restOfPushBatch(ctx, terminal.municipalityId, page.at(-1)!, rows[opts.limit]!)
+    if (rest) ({ page, hasMore } = { page: [...page, ...rest.rows], hasMore: rest.hasMore })
+  }
+  if (!hasMore) await repokeIfHeldBack(ctx, terminal.municipalityId)
   await markSeen(ctx, terminal.id)
   const last = page.at(-1)
-  // Every own change row of seq <= ackSeq is in this page or an earlier one, because a till's
-  // change rows sort in seq order (its pushes take turns on one lock before they get an xid).
-  const own = page.filter((r) => r.origin_terminal === terminal.id && r.origin_seq !== null).map((r) => r.origin_seq!)
+  // Every own change row of seq <= ackSeq is in this page or an earlier one: a till's change
+  // rows sort in seq order (its pushes take turns on one lock before they get an xid), and a
+  // page never ends inside a push batch (`restOfPushBatch`).
+  const own = page.filter((r) => r.origin_terminal === terminal.id && r.origin_seq !== null).map((r) => Number(r.origin_seq))
   return {
     changes: page.map(toChange),
     cursor: last ? `${last.txid_text}:${last.id}` : opts.cursor,
-    hasMore: rows.length > opts.limit,
+    hasMore,
     ackSeq: own.length > 0 ? Math.max(...own) : null,
     serverTime: ctx.clock.now().toISOString(),
   }
+}
+
+/**
+ * A push batch writes one change row per account with the account's state after the whole
+ * batch, acknowledging that account's newest sale of the batch. A page that ended among those
+ * rows would acknowledge seqs whose accounts come in the next page: the till would drop the
+ * pending sale before it holds the balance that includes it. So a page that would end inside a
+ * push batch's rows takes the rest of them (at most MAX_PUSH_MUTATIONS more). Other transactions
+ * (a bulk load of thousands of accounts) acknowledge nothing and may be split anywhere.
+ */
+async function restOfPushBatch(ctx: ServerContext, municipalityId: string, last: ChangeRow, next: ChangeRow): Promise<{ rows: ChangeRow[]; hasMore: boolean } | null> {
+  if (last.origin_terminal === null || next.txid_text !== last.txid_text) return null
+  const { rows } = await ctx.db.query<ChangeRow>(
+    `${SELECT_CHANGES} WHERE municipality_id = $1 AND txid = $2::xid8 AND id > $3::bigint ORDER BY id`,
+    [municipalityId, last.txid_text, last.id],
+  )
+  const end = rows.at(-1) ?? last
+  const after = await ctx.db.query<{ more: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM changes
+        WHERE municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())
+     ) AS more`,
+    [municipalityId, end.txid_text, end.id],
+  )
+  return { rows, hasMore: after.rows[0]?.more ?? false }
 }
 
 /** For the back office ("till last seen"); at most one write a minute per till, not one per pull. */

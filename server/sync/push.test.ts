@@ -125,6 +125,44 @@ describe('a till pushes its outbox', () => {
     expect(await balance(f.alice.accountId)).toBe(8500)
   })
 
+  it('rejects the second of two mutations with one sale id in the same push, and books the sale once', async () => {
+    const { f, till } = await canteen()
+    const first = sale(f, 1)
+    const twin = sale(f, 2, { saleId: first.payload.saleId })
+    const r = await pushAs(server, till, [first, twin])
+    expect(r.body.results.map((x: { status: string; reason: string | null }) => [x.status, x.reason])).toEqual([
+      ['applied', null],
+      ['rejected', 'duplicate-sale'],
+    ])
+    expect(await balance(f.alice.accountId)).toBe(8500)
+  })
+
+  it('decides each sale of one push on the account as the sales before it left it, exactly as one push per sale would', async () => {
+    // Bob: 20 kr, a day limit of 30 kr. Four buns of 15 kr, one of them Alice's, in between.
+    const story = (f: Fixture) => [
+      sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId }),
+      sale(f, 2),
+      sale(f, 3, { card: f.bob.card, accountId: f.bob.accountId }),
+      sale(f, 4, { card: f.bob.card, accountId: f.bob.accountId }),
+    ]
+    const together = await canteen()
+    const batch = await pushAs(server, together.till, story(together.f))
+    const flags = batch.body.results.map((x: { flags: string[] }) => x.flags)
+    expect(flags).toEqual([[], [], ['overdraft'], ['day-limit', 'overdraft']])
+
+    const apart = await canteen()
+    const oneByOne = []
+    for (const m of story(apart.f)) oneByOne.push(...(await pushAs(server, apart.till, [m])).body.results.map((x: { flags: string[] }) => x.flags))
+    expect(oneByOne).toEqual(flags)
+
+    for (const { f } of [together, apart]) {
+      expect(await balance(f.bob.accountId)).toBe(2000 - 3 * 1500)
+      expect(await balance(f.alice.accountId)).toBe(10000 - 1500)
+      const spend = await db.query<{ period: string; amount: number }>('SELECT period, amount FROM account_spend WHERE account_id = $1 ORDER BY period', [f.bob.accountId])
+      expect(spend.rows.map((r) => Number(r.amount))).toEqual([4500, 4500, 4500])
+    }
+  })
+
   it('rejects what is not a real sale of this till, each with its own reason', async () => {
     const { f, till } = await canteen()
     const mutations = [
