@@ -5,7 +5,7 @@ import type { Db } from '../store/db'
 import { outboxCounts, pendingMutations, recordPushResults } from '../store/outbox'
 import { applyPullPage } from '../store/pull'
 import { getSetting, setSetting } from '../store/settings'
-import { LivePoke } from '../../../domain/sync'
+import { LivePoke, MAX_PUSH_MUTATIONS } from '../../../domain/sync'
 import { SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
 
 /**
@@ -30,6 +30,7 @@ export interface SyncEngineOptions {
   maxBackoffMs?: number
   /** After this long without a successful sync the till shows a warning. */
   staleAfterMs?: number
+  /** Mutations per push request (default and most: MAX_PUSH_MUTATIONS; the server applies one request in one transaction). */
   pushBatch?: number
   pullPage?: number
   /** The uploader lock is held by this process (one uploader per till database). */
@@ -170,7 +171,7 @@ export class SyncEngine {
   }
 
   private async pushAll(client: SyncClient): Promise<void> {
-    const batch = this.o.pushBatch ?? 200
+    const batch = this.o.pushBatch ?? MAX_PUSH_MUTATIONS
     for (;;) {
       const mutations = pendingMutations(this.o.db, batch)
       if (mutations.length === 0) return
