@@ -10,15 +10,17 @@
  * canteen, 1 to 3 lines each, all valid.
  *
  * Baseline: the same kind of sales (a second set, same generator) inserted straight into the
- * same PGlite database: per sale one transaction with the sale row, its lines and the ledger
- * entry with its balance update, the statements the server uses, without any sync logic.
+ * same PGlite database in transactions of the till's batch size (MAX_PUSH_MUTATIONS), each with
+ * one multi-row statement per table: the sale rows, their lines, the ledger entries and the
+ * accounts' balances. No HTTP, no validation, no reads, no rules, no change log, no stored
+ * answers: what the push does beyond that is what the ratio measures.
  */
 import Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { copyFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { periodKeys } from '../domain/periods'
-import type { SaleRecordPayload } from '../domain/sync'
+import { MAX_PUSH_MUTATIONS, type SaleRecordPayload } from '../domain/sync'
 import type { SyncStatus } from '../electron/core/api/contract'
 import { DB_FILE, openDb as openStore } from '../electron/core/store/db'
 import { insertSale } from '../electron/core/store/sales'
@@ -101,38 +103,54 @@ export async function tillWithOutbox(w: World, template: string, run: number, sa
   return { dataDir, terminalId }
 }
 
-/** The baseline: each sale straight into Postgres, one transaction, no sync logic. */
+/** The baseline: the sales straight into Postgres, one transaction per batch, one statement per table. */
 export async function bareInserts(w: World, terminalId: string, municipalityId: string, sales: readonly QueuedSale[]): Promise<void> {
-  let seq = 0
-  for (const { sale: p } of sales) {
-    seq++
+  for (let from = 0; from < sales.length; from += MAX_PUSH_MUTATIONS) {
+    const batch = sales.slice(from, from + MAX_PUSH_MUTATIONS).map((q, i) => ({ seq: from + i + 1, p: q.sale }))
+    const lines = batch.flatMap(({ p }) => p.lines.map((l, i) => ({ saleId: p.saleId, lineNo: i + 1, ...l })))
+    const now = new Date()
     await w.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO sales (id, municipality_id, terminal_id, seq, account_id, card_number, location_id, staff_id, total, offline, flags, sold_at, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '{}', $11, $12)`,
-        [p.saleId, municipalityId, terminalId, seq, p.accountId, p.cardNumber, p.locationId, p.staffId, p.total, p.offline, new Date(p.at), new Date()],
+         SELECT t.id, $1, $2, t.seq, t.account_id, t.card_number, t.location_id, t.staff_id, t.total, t.offline, '{}', t.sold_at, $3
+           FROM unnest($4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::boolean[], $12::timestamptz[])
+             AS t(id, seq, account_id, card_number, location_id, staff_id, total, offline, sold_at)`,
+        [
+          municipalityId,
+          terminalId,
+          now,
+          batch.map(({ p }) => p.saleId),
+          batch.map(({ seq }) => seq),
+          batch.map(({ p }) => p.accountId),
+          batch.map(({ p }) => p.cardNumber),
+          batch.map(({ p }) => p.locationId),
+          batch.map(({ p }) => p.staffId),
+          batch.map(({ p }) => p.total),
+          batch.map(({ p }) => p.offline),
+          batch.map(({ p }) => p.at),
+        ],
       )
       await tx.query(
         `INSERT INTO sale_lines (sale_id, line_no, product_id, name, category_id, qty, unit_price)
-         SELECT $1, t.line_no, t.product_id, t.name, t.category_id, t.qty, t.unit_price
-           FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[])
-             AS t(line_no, product_id, name, category_id, qty, unit_price)`,
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[])`,
         [
-          p.saleId,
-          p.lines.map((_, i) => i + 1),
-          p.lines.map((l) => l.productId),
-          p.lines.map((l) => l.name),
-          p.lines.map((l) => l.categoryId),
-          p.lines.map((l) => l.qty),
-          p.lines.map((l) => l.unitPrice),
+          lines.map((l) => l.saleId),
+          lines.map((l) => l.lineNo),
+          lines.map((l) => l.productId),
+          lines.map((l) => l.name),
+          lines.map((l) => l.categoryId),
+          lines.map((l) => l.qty),
+          lines.map((l) => l.unitPrice),
         ],
       )
       await tx.query(
         `WITH entry AS (
-           INSERT INTO ledger (account_id, kind, amount, sale_id, created_at) VALUES ($1, 'purchase', $2, $3, $4) RETURNING id
-         )
-         UPDATE accounts SET balance = balance + $2 FROM entry WHERE accounts.id = $1`,
-        [p.accountId, -p.total, p.saleId, new Date()],
+           INSERT INTO ledger (account_id, kind, amount, sale_id, created_at)
+           SELECT t.account_id, 'purchase', t.amount, t.sale_id, $4 FROM unnest($1::text[], $2::bigint[], $3::uuid[]) AS t(account_id, amount, sale_id)
+           RETURNING account_id, amount
+         ), moved AS (SELECT account_id, sum(amount) AS amount FROM entry GROUP BY account_id)
+         UPDATE accounts SET balance = accounts.balance + moved.amount FROM moved WHERE accounts.id = moved.account_id`,
+        [batch.map(({ p }) => p.accountId), batch.map(({ p }) => -p.total), batch.map(({ p }) => p.saleId), now],
       )
     })
   }

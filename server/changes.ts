@@ -21,7 +21,7 @@ export interface Snapshot {
   data: unknown
 }
 
-type Snapshots = Map<string, Snapshot>
+export type Snapshots = Map<string, Snapshot>
 type Reader = (sql: Sql, ids: readonly string[], now: Date) => Promise<Snapshots>
 
 function byId<R extends { id: string; municipality_id: string }>(rows: R[], data: (row: R) => unknown): Snapshots {
@@ -39,36 +39,54 @@ export interface AccountRulesRow {
   allowed_location_ids: string[] | null
 }
 
+/** An account row with its holder, as the snapshot needs it. */
+export interface AccountSnapshotRow extends AccountRulesRow {
+  id: string
+  municipality_id: string
+  holder_name: string
+  photo: string | null
+}
+
+/** The SELECT list and FROM of `AccountSnapshotRow` (apply-sale.ts reads it together with the card). */
+export const ACCOUNT_SNAPSHOT_COLUMNS = `a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
+            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo`
+
+/**
+ * The account as a till stores it, with the spend of the periods current when the row is written
+ * (`current = spendPeriodsAt(now)`, computed once per batch: it is not cheap); a till ignores a
+ * period that has ended. `spent(period)` is the account_spend amount of a period.
+ */
+export function accountData(a: AccountSnapshotRow, spent: (period: string) => number, current: ReturnType<typeof spendPeriodsAt>): AccountData {
+  const { keys, periods } = current
+  return {
+    holderName: a.holder_name,
+    photo: a.photo,
+    status: a.status,
+    balance: Number(a.balance),
+    limits: { day: a.limit_day, week: a.limit_week, month: a.limit_month },
+    spent: {
+      day: { key: keys.day, amount: spent(periods.day) },
+      week: { key: keys.week, amount: spent(periods.week) },
+      month: { key: keys.month, amount: spent(periods.month) },
+    },
+    deniedCategoryIds: a.denied_category_ids,
+    allowedLocationIds: a.allowed_location_ids,
+  }
+}
+
 export async function accountSnapshots(sql: Sql, ids: readonly string[], now: Date): Promise<Snapshots> {
-  const { rows } = await sql.query<AccountRulesRow & { id: string; municipality_id: string; holder_name: string; photo: string | null }>(
-    `SELECT a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
-            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo
-       FROM accounts a JOIN holders h ON h.id = a.holder_id
-      WHERE a.id = ANY($1::text[])`,
+  const { rows } = await sql.query<AccountSnapshotRow>(
+    `SELECT ${ACCOUNT_SNAPSHOT_COLUMNS} FROM accounts a JOIN holders h ON h.id = a.holder_id WHERE a.id = ANY($1::text[])`,
     [ids],
   )
-  // Spend of the periods current when this row is written; a till ignores a period that has ended.
-  const { keys, periods } = spendPeriodsAt(now)
+  const current = spendPeriodsAt(now)
+  const { periods } = current
   const spend = await sql.query<{ account_id: string; period: string; amount: number }>(
     'SELECT account_id, period, amount FROM account_spend WHERE account_id = ANY($1::text[]) AND period = ANY($2::text[])',
     [ids, [periods.day, periods.week, periods.month]],
   )
-  const spent = new Map(spend.rows.map((r) => [`${r.account_id} ${r.period}`, r.amount]))
-  const amount = (id: string, period: string) => spent.get(`${id} ${period}`) ?? 0
-  return byId(rows, (a): AccountData => ({
-    holderName: a.holder_name,
-    photo: a.photo,
-    status: a.status,
-    balance: a.balance,
-    limits: { day: a.limit_day, week: a.limit_week, month: a.limit_month },
-    spent: {
-      day: { key: keys.day, amount: amount(a.id, periods.day) },
-      week: { key: keys.week, amount: amount(a.id, periods.week) },
-      month: { key: keys.month, amount: amount(a.id, periods.month) },
-    },
-    deniedCategoryIds: a.denied_category_ids,
-    allowedLocationIds: a.allowed_location_ids,
-  }))
+  const spent = new Map(spend.rows.map((r) => [`${r.account_id} ${r.period}`, Number(r.amount)]))
+  return byId(rows, (a) => accountData(a, (period) => spent.get(`${a.id} ${period}`) ?? 0, current))
 }
 
 export async function cardSnapshots(sql: Sql, numbers: readonly string[]): Promise<Snapshots> {
@@ -176,10 +194,14 @@ export interface RecordChangeOptions {
   municipalityId?: string
 }
 
-/** Appends the entities' current state (or their deletion) to their municipalities' change logs, in `ids` order. */
-export async function recordChanges(tx: Tx, entity: Entity, ids: readonly string[], opts: RecordChangeOptions = {}): Promise<void> {
+/**
+ * Appends the entities' current state (or their deletion) to their municipalities' change logs, in
+ * `ids` order. `snapshots`: the state as the caller already holds it, read under the entities'
+ * locks and moved by exactly this transaction's writes (a push batch); otherwise it is read here.
+ */
+export async function recordChanges(tx: Tx, entity: Entity, ids: readonly string[], opts: RecordChangeOptions = {}, snapshots?: Snapshots): Promise<void> {
   if (ids.length === 0) return
-  const snapshots = await readers[entity](tx, ids, tx.now)
+  snapshots ??= await readers[entity](tx, ids, tx.now)
   const rows = ids.map((id) => {
     const snapshot = snapshots.get(id)
     const municipalityId = snapshot?.municipalityId ?? opts.municipalityId

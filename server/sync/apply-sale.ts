@@ -2,11 +2,13 @@
  * Applying the `sale.record` mutations of one push batch inside its transaction (sync/push.ts
  * holds the terminal's advisory lock and has picked the mutations that come next, in seq order).
  *
- * Set-based: a handful of statements for the whole batch, whatever its size. Read what the sales
- * refer to, lock every account they buy from (before the first write, locks.ts), read those
- * accounts, then decide each sale in seq order in memory, carrying each account's balance and
- * spend from one sale to the next exactly as applying them one by one would, and write it all
- * with one statement per table.
+ * Set-based: the same handful of statements for a batch of one or of five hundred. Lock every
+ * account the sales name (before the first write, locks.ts), read what the sales refer to
+ * together with those accounts, decide each sale in seq order in memory, carrying each account's
+ * balance and spend from one sale to the next exactly as applying them one by one would, and
+ * write it all with one statement per table. The change rows are built from the same state:
+ * it is what this transaction commits (the locks keep everyone else out, and the ledger
+ * statement's returned balances are checked against it).
  *
  * Rejected (set aside, with a machine reason the till keeps): what is not a real sale of this
  * till: unknown card, card of another account, another canteen, unknown product or staff, a
@@ -17,7 +19,7 @@ import { randomUUID } from 'node:crypto'
 import { basketTotal, type AccountView } from '../../domain/checkout'
 import { PERIOD_KINDS } from '../../domain/periods'
 import type { SaleRecordPayload } from '../../domain/sync'
-import { recordChanges, type AccountRulesRow, type ChangeOrigin } from '../changes'
+import { ACCOUNT_SNAPSHOT_COLUMNS, accountData, recordChanges, type AccountSnapshotRow, type ChangeOrigin } from '../changes'
 import type { ServerContext } from '../context'
 import type { Terminal } from '../enrol'
 import { postLedgerMany } from '../ledger'
@@ -43,15 +45,10 @@ export class SaleRaceError extends Error {
   }
 }
 
-interface CardRow {
+/** A card with its account and holder (the account fields only when the card is this municipality's). */
+interface CardRow extends AccountSnapshotRow {
   number: string
-  account_id: string
-  status: 'active' | 'replaced' | 'lost'
-  municipality_id: string
-}
-
-interface AccountRow extends AccountRulesRow {
-  id: string
+  card_status: 'active' | 'replaced' | 'lost'
   topup_status: string | null
   topup_amount: number | null
   topup_queued: boolean
@@ -59,68 +56,76 @@ interface AccountRow extends AccountRulesRow {
 
 interface Refs {
   recorded: Set<string>
+  /** The sales' cards, where the card belongs to an account a sale of the batch names. */
   cards: Map<string, CardRow>
+  /** The other cards the sales name: whose they are, and in which municipality. */
+  otherCards: Map<string, { account_id: string; municipality_id: string }>
   staff: Set<string>
   products: Set<string>
 }
 
-/** What the sales refer to, in four reads for the whole batch. */
+/** What the sales refer to, with the accounts behind the cards, in three reads for the whole batch (four when a card is not the named account's). */
 async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<Refs> {
   const ps = sales.map((s) => s.payload)
   // One after the other: a transaction is one connection.
   const recorded = await tx.query<{ id: string }>('SELECT id::text AS id FROM sales WHERE id = ANY($1::uuid[])', [ps.map((p) => p.saleId)])
+  // The account ids are in the condition, so the planner finds accounts by key, not by a scan.
   const cards = await tx.query<CardRow>(
-      `SELECT c.number, c.account_id, c.status, a.municipality_id
-         FROM cards c JOIN accounts a ON a.id = c.account_id
-        WHERE c.number = ANY($1::text[])`,
-      [[...new Set(ps.map((p) => p.cardNumber))]],
+    `SELECT c.number, c.status AS card_status, ${ACCOUNT_SNAPSHOT_COLUMNS}, a.topup_status, a.topup_amount,
+            a.topup_status = 'active' AND EXISTS (SELECT 1 FROM topup_jobs j WHERE j.account_id = a.id AND j.status = 'queued') AS topup_queued
+       FROM cards c JOIN accounts a ON a.id = c.account_id JOIN holders h ON h.id = a.holder_id
+      WHERE c.number = ANY($1::text[]) AND a.id = ANY($2::text[])`,
+    [[...new Set(ps.map((p) => p.cardNumber))], [...new Set(ps.map((p) => p.accountId))]],
   )
-  const staff = await tx.query<{ id: string }>('SELECT id FROM staff WHERE municipality_id = $1 AND id = ANY($2::text[])', [
-    terminal.municipalityId,
-    [...new Set(ps.map((p) => p.staffId))],
-  ])
-  const products = await tx.query<{ id: string }>('SELECT id FROM products WHERE municipality_id = $1 AND id = ANY($2::text[])', [
-    terminal.municipalityId,
-    [...new Set(ps.flatMap((p) => p.lines.map((l) => l.productId)))],
-  ])
+  const found = new Map(cards.rows.map((c) => [c.number, { ...c, balance: Number(c.balance) }]))
+  // Cards of accounts the sales did not name (rejected below): only whose they are, and where.
+  const missing = [...new Set(ps.map((p) => p.cardNumber))].filter((n) => !found.has(n))
+  const others =
+    missing.length === 0
+      ? []
+      : (
+          await tx.query<{ number: string; account_id: string; municipality_id: string }>(
+            'SELECT c.number, c.account_id, a.municipality_id FROM cards c JOIN accounts a ON a.id = c.account_id WHERE c.number = ANY($1::text[])',
+            [missing],
+          )
+        ).rows
+  const known = await tx.query<{ kind: 'staff' | 'product'; id: string }>(
+    `SELECT 'staff' AS kind, id FROM staff WHERE municipality_id = $1 AND id = ANY($2::text[])
+     UNION ALL
+     SELECT 'product', id FROM products WHERE municipality_id = $1 AND id = ANY($3::text[])`,
+    [terminal.municipalityId, [...new Set(ps.map((p) => p.staffId))], [...new Set(ps.flatMap((p) => p.lines.map((l) => l.productId)))]],
+  )
   return {
     recorded: new Set(recorded.rows.map((r) => r.id)),
-    cards: new Map(cards.rows.map((c) => [c.number, c])),
-    staff: new Set(staff.rows.map((r) => r.id)),
-    products: new Set(products.rows.map((r) => r.id)),
+    cards: found,
+    otherCards: new Map(others.map((c) => [c.number, c])),
+    staff: new Set(known.rows.filter((r) => r.kind === 'staff').map((r) => r.id)),
+    products: new Set(known.rows.filter((r) => r.kind === 'product').map((r) => r.id)),
   }
 }
 
-/** Checks that need no lock: they read only what this sale refers to. The card when the sale is real. */
+/** Why a sale is not a real sale of this till, or its card (with the account) when it is. */
 function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): { reason: string } | { card: CardRow } {
   if (refs.recorded.has(p.saleId)) return { reason: 'duplicate-sale' }
   if (p.locationId !== terminal.locationId) return { reason: 'location-mismatch' }
   const card = refs.cards.get(p.cardNumber)
+  const owner = card ? { account_id: card.id, municipality_id: card.municipality_id } : refs.otherCards.get(p.cardNumber)
   // Another municipality's card is as unknown here as a card that does not exist.
-  if (!card || card.municipality_id !== terminal.municipalityId) return { reason: 'card-unknown' }
-  if (card.account_id !== p.accountId) return { reason: 'account-mismatch' }
+  if (!owner || owner.municipality_id !== terminal.municipalityId) return { reason: 'card-unknown' }
+  if (!card || owner.account_id !== p.accountId) return { reason: 'account-mismatch' }
   if (!refs.staff.has(p.staffId)) return { reason: 'staff-unknown' }
   if (!p.lines.every((l) => refs.products.has(l.productId))) return { reason: 'product-unknown' }
   if (basketTotal(p.lines) !== p.total) return { reason: 'total-mismatch' }
   return { card }
 }
 
-/** Each account as the rules read it, and its spend in every period a sale of the batch falls in. */
-async function readAccounts(tx: Tx, accountIds: readonly string[], periods: readonly string[]) {
-  const accounts = await tx.query<AccountRow>(
-      `SELECT a.id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month, a.denied_category_ids,
-              a.allowed_location_ids, a.topup_status, a.topup_amount,
-              EXISTS (SELECT 1 FROM topup_jobs j WHERE j.account_id = a.id AND j.status = 'queued') AS topup_queued
-         FROM accounts a WHERE a.id = ANY($1::text[])`,
-    [accountIds],
-  )
-  const spend = await tx.query<{ account_id: string; period: string; amount: number }>(
+/** The account_spend amounts of `accountIds` in `periods`, keyed "account period". */
+async function readSpend(tx: Tx, accountIds: readonly string[], periods: readonly string[]): Promise<Map<string, number>> {
+  const { rows } = await tx.query<{ account_id: string; period: string; amount: number }>(
     'SELECT account_id, period, amount FROM account_spend WHERE account_id = ANY($1::text[]) AND period = ANY($2::text[])',
     [accountIds, periods],
   )
-  const byId = new Map(accounts.rows.map((a) => [a.id, { ...a, balance: Number(a.balance) }]))
-  for (const id of accountIds) if (!byId.has(id)) throw new Error(`account ${id} vanished under its lock`)
-  return { accounts: byId, spent: new Map(spend.rows.map((r) => [`${r.account_id} ${r.period}`, Number(r.amount)])) }
+  return new Map(rows.map((r) => [`${r.account_id} ${r.period}`, Number(r.amount)]))
 }
 
 interface Applied {
@@ -131,10 +136,14 @@ interface Applied {
 
 export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<MutationOutcome[]> {
   if (sales.length === 0) return []
+  // Still no write in this transaction: the account locks order these sales' change rows after
+  // every earlier write to the accounts (locks.ts). Every account a sale names is locked, also
+  // when the sale turns out not to be real: a lock is cheap, a second round trip is not.
+  await lockEntities(tx, sales.map((m) => lockKey.account(m.payload.accountId)))
   const refs = await readRefs(tx, terminal, sales)
 
   const outcomes: MutationOutcome[] = []
-  const real: { index: number; m: SaleMutation; card: CardRow }[] = []
+  const real: { index: number; m: SaleMutation; cardStatus: CardRow['card_status']; account: CardRow }[] = []
   for (const [index, m] of sales.entries()) {
     const checked = rejectionReason(refs, terminal, m.payload)
     if ('reason' in checked) {
@@ -143,15 +152,19 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
     }
     // The same sale twice in one batch: the second is a replay.
     refs.recorded.add(m.payload.saleId)
-    real.push({ index, m, card: checked.card })
+    real.push({ index, m, cardStatus: checked.card.card_status, account: checked.card })
     outcomes.push({ status: 'applied', flags: [] })
   }
   if (real.length === 0) return outcomes
 
-  // Still no write in this transaction: the account locks order these sales' change rows after
-  // every earlier write to the accounts (locks.ts).
-  const accountIds = [...new Set(real.map((r) => r.m.payload.accountId))]
-  await lockEntities(tx, accountIds.map(lockKey.account))
+  // One state per account, shared by its cards (an old card and a new one of the same account).
+  const accounts = new Map<string, CardRow>()
+  for (const r of real) {
+    const shared = accounts.get(r.account.id)
+    if (shared) r.account = shared
+    else accounts.set(r.account.id, r.account)
+  }
+
   // Copenhagen's offsets are whole hours, so its day, week and month change only on a whole UTC hour.
   const byHour = new Map<string, ReturnType<typeof spendPeriodsAt>>()
   const periodOfSale = real.map((r) => {
@@ -161,7 +174,11 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
     if (!p) byHour.set(hour, (p = spendPeriodsAt(at)))
     return p
   })
-  const { accounts, spent } = await readAccounts(tx, accountIds, [...new Set(periodOfSale.flatMap((p) => Object.values(p.periods)))])
+  const current = spendPeriodsAt(tx.now)
+  const nowPeriods = Object.values(current.periods)
+  const accountIds = [...accounts.keys()]
+  const spent = await readSpend(tx, accountIds, [...new Set([...nowPeriods, ...periodOfSale.flatMap((p) => Object.values(p.periods))])])
+  const amount = (accountId: string, period: string) => spent.get(`${accountId} ${period}`) ?? 0
 
   // Decide in seq order, each sale seeing the account as the sales before it left it.
   const applied: Applied[] = []
@@ -169,22 +186,21 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
   const newestSeq = new Map<string, number>()
   for (const [k, r] of real.entries()) {
     const p = r.m.payload
-    const a = accounts.get(p.accountId)!
+    const a = r.account
     const { keys, periods } = periodOfSale[k]!
-    const amount = (period: string) => spent.get(`${p.accountId} ${period}`) ?? 0
     const before: AccountView = {
       status: a.status,
       balance: a.balance,
       limits: { day: a.limit_day, week: a.limit_week, month: a.limit_month },
       spent: {
-        day: { key: keys.day, amount: amount(periods.day) },
-        week: { key: keys.week, amount: amount(periods.week) },
-        month: { key: keys.month, amount: amount(periods.month) },
+        day: { key: keys.day, amount: amount(a.id, periods.day) },
+        week: { key: keys.week, amount: amount(a.id, periods.week) },
+        month: { key: keys.month, amount: amount(a.id, periods.month) },
       },
       deniedCategoryIds: a.denied_category_ids,
       allowedLocationIds: a.allowed_location_ids,
     }
-    const flags = saleFlags({ cardStatus: r.card.status, account: before, locationId: p.locationId, lines: p.lines, total: p.total, salePeriods: keys })
+    const flags = saleFlags({ cardStatus: r.cardStatus, account: before, locationId: p.locationId, lines: p.lines, total: p.total, salePeriods: keys })
     outcomes[r.index] = { status: 'applied', flags }
     applied.push({ m: r.m, flags, periods: PERIOD_KINDS.map((kind) => periods[kind]) })
 
@@ -194,8 +210,8 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
       a.topup_queued = true
     }
     a.balance -= p.total
-    for (const period of Object.values(periods)) spent.set(`${p.accountId} ${period}`, amount(period) + p.total)
-    newestSeq.set(p.accountId, r.m.seq)
+    for (const period of Object.values(periods)) spent.set(`${a.id} ${period}`, amount(a.id, period) + p.total)
+    newestSeq.set(a.id, r.m.seq)
   }
 
   await insertSales(tx, terminal, applied)
@@ -203,10 +219,8 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
     tx,
     applied.map(({ m }) => ({ accountId: m.payload.accountId, kind: 'purchase' as const, amount: -m.payload.total, saleId: m.payload.saleId, at: tx.now })),
   )
-  for (const id of accountIds) {
-    if (balances.get(id) !== accounts.get(id)!.balance) {
-      throw new Error(`push batch: account ${id} balance ${balances.get(id)} in the database, ${accounts.get(id)!.balance} by the batch's own count`)
-    }
+  for (const [id, a] of accounts) {
+    if (balances.get(id) !== a.balance) throw new Error(`push batch: account ${id} has balance ${balances.get(id)} in the database, ${a.balance} by the batch's own count`)
   }
   await addSpend(tx, applied)
   if (topups.length > 0) {
@@ -220,43 +234,48 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
   // One change row per account, its state after the whole batch, acknowledging the account's
   // newest sale. In seq order of those, so the rows of this batch also sort in seq order.
   const changed = [...newestSeq.entries()].sort((x, y) => x[1] - y[1])
+  const snapshots = new Map(
+    changed.map(([id]) => {
+      const a = accounts.get(id)!
+      return [id, { municipalityId: a.municipality_id, data: accountData(a, (period) => amount(id, period), current) }]
+    }),
+  )
   await recordChanges(
     tx,
     'account',
     changed.map(([id]) => id),
     { origin: changed.map(([, seq]): ChangeOrigin => ({ terminalId: terminal.id, seq })) },
+    snapshots,
   )
   return outcomes
 }
 
 async function insertSales(tx: Tx, terminal: Terminal, applied: readonly Applied[]): Promise<void> {
+  const ps = applied.map(({ m }) => m.payload)
   const inserted = await tx.query<{ id: string }>(
+    // Flags travel as one comma-separated text per sale (an array of arrays cannot be ragged).
     `INSERT INTO sales (id, municipality_id, terminal_id, seq, account_id, card_number, location_id, staff_id,
                         total, offline, flags, sold_at, received_at)
-     SELECT s.id, $1, $2, s.seq, s.account_id, s.card_number, s.location_id, s.staff_id, s.total, s.offline, s.flags, s.sold_at, $3
-       FROM jsonb_to_recordset($4::text::jsonb)
-         AS s(id uuid, seq bigint, account_id text, card_number text, location_id text, staff_id text,
-              total bigint, offline boolean, flags text[], sold_at timestamptz)
+     SELECT s.id, $1, $2, s.seq, s.account_id, s.card_number, s.location_id, s.staff_id, s.total, s.offline,
+            string_to_array(s.flags, ','), s.sold_at, $3
+       FROM unnest($4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::boolean[], $12::text[], $13::timestamptz[])
+         AS s(id, seq, account_id, card_number, location_id, staff_id, total, offline, flags, sold_at)
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [
       terminal.municipalityId,
       terminal.id,
       tx.now,
-      JSON.stringify(
-        applied.map(({ m, flags }) => ({
-          id: m.payload.saleId,
-          seq: m.seq,
-          account_id: m.payload.accountId,
-          card_number: m.payload.cardNumber,
-          location_id: m.payload.locationId,
-          staff_id: m.payload.staffId,
-          total: m.payload.total,
-          offline: m.payload.offline,
-          flags,
-          sold_at: m.payload.at,
-        })),
-      ),
+      ps.map((p) => p.saleId),
+      applied.map(({ m }) => m.seq),
+      ps.map((p) => p.accountId),
+      ps.map((p) => p.cardNumber),
+      ps.map((p) => p.locationId),
+      ps.map((p) => p.staffId),
+      ps.map((p) => p.total),
+      ps.map((p) => p.offline),
+      applied.map(({ flags }) => flags.join(',')),
+      ps.map((p) => p.at),
     ],
   )
   // Checked before the locks, so only a concurrent push of the same sale id gets here.

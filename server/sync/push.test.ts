@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_PUSH_BYTES, PROTOCOL_VERSION, PushResponse, SCHEMA_VERSION } from '../../domain/sync'
 import { accountSummary } from '../accounts'
+import { accountSnapshots } from '../changes'
 import { startServer, type RunningServer } from '../app'
 import type { Db } from '../db'
 import { api, enrolTill, openTestDb, pushAs, pushBody, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
@@ -161,6 +162,30 @@ describe('a till pushes its outbox', () => {
       const spend = await db.query<{ period: string; amount: number }>('SELECT period, amount FROM account_spend WHERE account_id = $1 ORDER BY period', [f.bob.accountId])
       expect(spend.rows.map((r) => Number(r.amount))).toEqual([4500, 4500, 4500])
     }
+  })
+
+  it("books an old card's and a new card's sales of one account in one push against one balance, flagging the old card only", async () => {
+    const { f, till } = await canteen()
+    const r = await pushAs(server, till, [sale(f, 1, { card: f.alice.oldCard }), sale(f, 2), sale(f, 3, { card: f.alice.oldCard })])
+    expect(r.body.results.map((x: { flags: string[] }) => x.flags)).toEqual([['old-card'], [], ['old-card']])
+    expect(await balance(f.alice.accountId)).toBe(10000 - 3 * 1500)
+  })
+
+  it('writes, per account of a push, one change row that is the account as the database then holds it', async () => {
+    const { f, till } = await canteen()
+    const bob = { card: f.bob.card, accountId: f.bob.accountId }
+    // Today and an offline sale from last month: the snapshot carries the spend of the current periods only.
+    await pushAs(server, till, [sale(f, 1, { at: clock.now().toISOString() }), sale(f, 2, { ...bob, at: '2026-10-02T10:00:00.000Z' }), sale(f, 3, bob)])
+    const rows = await db.query<{ entity_id: string; payload: unknown; origin_seq: number }>(
+      `SELECT entity_id, payload, origin_seq FROM changes WHERE origin_terminal = $1 ORDER BY txid, id`,
+      [till.terminalId],
+    )
+    expect(rows.rows.map((r) => [r.entity_id, Number(r.origin_seq)])).toEqual([
+      [f.alice.accountId, 1],
+      [f.bob.accountId, 3],
+    ])
+    const fresh = await accountSnapshots(db, [f.alice.accountId, f.bob.accountId], clock.now())
+    for (const r of rows.rows) expect(r.payload).toEqual(fresh.get(r.entity_id)!.data)
   })
 
   it('rejects what is not a real sale of this till, each with its own reason', async () => {

@@ -1,5 +1,6 @@
 import * as init from './0001_init'
 import * as payments from './0002_payments'
+import * as pushBatch from './0003_push_batch'
 
 export interface Migration {
   version: number
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...init },
   { version: 2, ...payments },
+  { version: 3, ...pushBatch },
 ]
