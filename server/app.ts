@@ -64,7 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await app.register(websocket)
   app.get('/health', async () => ({ ok: true, time: ctx.clock.now().toISOString() }))
   await app.register(enrolRoutes, { ctx })
-  await app.register(adminRoutes, { ctx, adminToken })
+  await app.register(adminRoutes, { ctx, adminToken, live })
   await app.register(syncRoutes, { ctx, live })
 
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 })

@@ -16,6 +16,8 @@ export async function enrolRoutes(app: FastifyInstance, opts: { ctx: ServerConte
     const body = parseInput(EnrolRequest, request.body, 'enrol request')
     const result = await enrolTerminal(opts.ctx, body)
     if (!result.ok) throw unauthorized(messages[result.reason])
+    // The till id is what an administrator needs to revoke it later (never the token).
+    request.log.info({ terminalId: result.value.terminalId, locationId: result.value.locationId, name: body.name }, 'till enrolled')
     return result.value
   })
 }

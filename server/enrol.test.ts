@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EnrolResponse } from '../domain/sync'
 import { startServer, type RunningServer } from './app'
 import type { Db } from './db'
-import { api, openTestDb, pullPage, seedFixture, testClock, type Fixture } from './testing'
+import { api, connectLive, enrolTill, openTestDb, pullPage, pushAs, sale, seedFixture, testClock, type Fixture } from './testing'
 
 describe('enrolling a till', () => {
   let db: Db
@@ -86,5 +86,31 @@ describe('enrolling a till', () => {
   it('issues no code for a canteen that does not exist', async () => {
     const r = await api(server, 'POST', '/admin/enrolment-codes', { token: server.adminToken, body: { locationId: 'nowhere' } })
     expect(r).toMatchObject({ status: 404, body: { error: 'not-found' } })
+  })
+
+  it('revokes a lost till: its token stops working at once, its live connection closes, its sales stay', async () => {
+    const till = await enrolTill(server, f.locationId, 'Kasse der blev væk')
+    expect((await pushAs(server, till, [sale(f, 1)])).status).toBe(200)
+    const live = await connectLive(server, till.token)
+    const revokeUrl = `/admin/terminals/${till.terminalId}/revoke`
+
+    expect(await api(server, 'POST', revokeUrl)).toMatchObject({ status: 401 })
+    const revoked = await api(server, 'POST', revokeUrl, { token: server.adminToken })
+    expect(revoked).toMatchObject({ status: 200, body: { terminalId: till.terminalId, revokedAt: clock.now().toISOString() } })
+    expect(await live.closed).toMatchObject({ code: 1008 })
+
+    expect(await pushAs(server, till, [sale(f, 2)])).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
+    const pull = await api(server, 'GET', '/sync/pull?cursor=0:0&protocol=1&schema=1', { token: till.token })
+    expect(pull).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
+    await expect(connectLive(server, till.token)).rejects.toThrow('HTTP 401')
+    const sold = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sales WHERE terminal_id = $1', [till.terminalId])
+    expect(sold.rows[0]!.n).toBe(1)
+
+    // Again: the same answer, one audit entry. An unknown till: 404.
+    clock.advance(60_000)
+    expect((await api(server, 'POST', revokeUrl, { token: server.adminToken })).body).toEqual(revoked.body)
+    const audits = await db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'terminal' AND entity_id = $1`, [till.terminalId])
+    expect(audits.rows).toEqual([{ action: 'terminal.revoked' }])
+    expect(await api(server, 'POST', '/admin/terminals/no-such-till/revoke', { token: server.adminToken })).toMatchObject({ status: 404 })
   })
 })

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import type { EnrolResponse } from '../domain/sync'
 import type { ServerContext } from './context'
 import { randomToken, sha256Hex } from './crypto'
+import { audit } from './audit'
 import type { Sql } from './db'
 import { ok, refuse, type Result } from './result'
 import { write } from './tx'
@@ -87,6 +88,26 @@ export interface Terminal {
   municipalityId: string
   locationId: string
   name: string
+}
+
+/**
+ * A lost or stolen till: its device token stops working at once (every sync call checks it).
+ * What it sold and pushed stays; what it holds unpushed reaches the server only if it is
+ * enrolled again (its data folder keeps the outbox). Revoking twice keeps the first instant.
+ */
+export async function revokeTerminal(ctx: ServerContext, terminalId: string, actor = 'admin'): Promise<Result<{ terminalId: string; revokedAt: string }, 'terminal-unknown'>> {
+  return write(ctx, async (tx) => {
+    const { rows } = await tx.query<{ municipality_id: string; revoked_at: Date; was_revoked: boolean }>(
+      `UPDATE terminals t SET revoked_at = coalesce(t.revoked_at, $2)
+         FROM terminals before WHERE before.id = t.id AND t.id = $1
+       RETURNING t.municipality_id, t.revoked_at, before.revoked_at IS NOT NULL AS was_revoked`,
+      [terminalId, tx.now],
+    )
+    const t = rows[0]
+    if (!t) return refuse('terminal-unknown')
+    if (!t.was_revoked) await audit(tx, { municipalityId: t.municipality_id, actor, action: 'terminal.revoked', entity: 'terminal', entityId: terminalId, at: tx.now })
+    return ok({ terminalId, revokedAt: t.revoked_at.toISOString() })
+  })
 }
 
 /** The till behind a device token, or null (unknown or revoked). */

@@ -268,8 +268,11 @@ export async function connectLive(server: RunningServer, token: string) {
     socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
     socket.once('error', reject)
   })
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })))
   return {
     messages,
+    /** Resolves when the server (or `close`) ends the connection. */
+    closed,
     next: (timeoutMs = 2000) =>
       new Promise<unknown>((resolve, reject) => {
         const before = messages.length

@@ -7,8 +7,9 @@ import { z } from 'zod'
 import { accountSummary, blockAccount, depositByAdmin, unblockAccount } from '../accounts'
 import { requireAdmin } from '../auth'
 import type { ServerContext } from '../context'
-import { createEnrolmentCode } from '../enrol'
+import { createEnrolmentCode, revokeTerminal } from '../enrol'
 import { HttpError, badRequest, notFound, parseInput } from '../errors'
+import type { LiveHub } from '../sync/live'
 
 const EnrolmentCodeRequest = z.object({
   locationId: z.string().min(1).max(64),
@@ -16,6 +17,7 @@ const EnrolmentCodeRequest = z.object({
   ttlMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
 })
 const AccountParams = z.object({ id: z.string().min(1).max(64) })
+const TerminalParams = z.object({ id: z.string().min(1).max(64) })
 const DepositRequest = z.object({ amount: z.number().int().positive(), note: z.string().max(500).optional() })
 
 const refusals: Record<string, () => HttpError> = {
@@ -23,13 +25,14 @@ const refusals: Record<string, () => HttpError> = {
   'account-blocked': () => new HttpError(409, 'account-blocked', 'a blocked account takes no deposits'),
   'amount-invalid': () => badRequest('amount must be positive whole kroner, in øre (a multiple of 100)'),
   'location-unknown': () => notFound('no such location'),
+  'terminal-unknown': () => notFound('no such till'),
 }
 
 function fail(reason: string): never {
   throw refusals[reason]?.() ?? badRequest(reason)
 }
 
-export async function adminRoutes(app: FastifyInstance, opts: { ctx: ServerContext; adminToken: string }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, opts: { ctx: ServerContext; adminToken: string; live: LiveHub }): Promise<void> {
   const { ctx } = opts
   app.addHook('onRequest', requireAdmin(opts.adminToken))
 
@@ -37,6 +40,14 @@ export async function adminRoutes(app: FastifyInstance, opts: { ctx: ServerConte
     const body = parseInput(EnrolmentCodeRequest, request.body, 'enrolment code request')
     const result = await createEnrolmentCode(ctx, body.locationId, body.ttlMinutes && body.ttlMinutes * 60_000)
     return result.ok ? result.value : fail(result.reason)
+  })
+
+  app.post('/admin/terminals/:id/revoke', async (request) => {
+    const { id } = parseInput(TerminalParams, request.params, 'till id')
+    const result = await revokeTerminal(ctx, id)
+    if (!result.ok) return fail(result.reason)
+    opts.live.disconnect(id)
+    return result.value
   })
 
   app.get('/admin/accounts/:id', async (request) => {

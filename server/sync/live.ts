@@ -16,6 +16,7 @@ const HEARTBEAT_MS = 30_000
 
 export class LiveHub {
   private readonly sockets = new Map<string, Set<WebSocket>>()
+  private readonly byTerminal = new Map<string, Set<WebSocket>>()
   private readonly pending = new Map<string, NodeJS.Timeout>()
   private readonly alive = new WeakSet<WebSocket>()
   private readonly heartbeat: NodeJS.Timeout
@@ -30,16 +31,20 @@ export class LiveHub {
     this.heartbeat.unref()
   }
 
-  add(municipalityId: string, socket: WebSocket): void {
-    let set = this.sockets.get(municipalityId)
-    if (!set) this.sockets.set(municipalityId, (set = new Set()))
-    set.add(socket)
+  add(terminal: { id: string; municipalityId: string }, socket: WebSocket): void {
+    const set = joinSet(this.sockets, terminal.municipalityId, socket)
+    const own = joinSet(this.byTerminal, terminal.id, socket)
     this.alive.add(socket)
     socket.on('pong', () => this.alive.add(socket))
     socket.on('close', () => {
-      set.delete(socket)
-      if (set.size === 0) this.sockets.delete(municipalityId)
+      leaveSet(this.sockets, terminal.municipalityId, set, socket)
+      leaveSet(this.byTerminal, terminal.id, own, socket)
     })
+  }
+
+  /** Closes a till's live connections (its token was revoked: reconnecting is refused). */
+  disconnect(terminalId: string): void {
+    for (const socket of this.byTerminal.get(terminalId) ?? []) socket.close(1008, 'device token revoked')
   }
 
   connections(municipalityId: string): number {
@@ -83,4 +88,16 @@ export class LiveHub {
     for (const set of this.sockets.values()) for (const socket of set) socket.close(1001, 'server shutting down')
     this.sockets.clear()
   }
+}
+
+function joinSet(map: Map<string, Set<WebSocket>>, key: string, socket: WebSocket): Set<WebSocket> {
+  let set = map.get(key)
+  if (!set) map.set(key, (set = new Set()))
+  set.add(socket)
+  return set
+}
+
+function leaveSet(map: Map<string, Set<WebSocket>>, key: string, set: Set<WebSocket>, socket: WebSocket): void {
+  set.delete(socket)
+  if (set.size === 0 && map.get(key) === set) map.delete(key)
 }

@@ -32,17 +32,19 @@ export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContex
     return push(ctx, terminalOf(request), body)
   })
 
-  app.get('/sync/pull', async (request) => {
+  app.get('/sync/pull', async (request, reply) => {
     const query = parseInput(PullQuery, request.query, 'pull query')
     // Every sync request states its protocol and schema (DESIGN.md); a pull does it in the query.
     if (query.protocol === undefined || query.schema === undefined) {
       throw new HttpError(426, 'protocol-unsupported', 'a pull must state its protocol and schema: ?protocol=N&schema=N')
     }
     checkVersions({ protocol: query.protocol, schema: query.schema })
-    return pull(ctx, terminalOf(request), { cursor: query.cursor ?? START_CURSOR, limit: parseLimit(query.limit) })
+    const page = await pull(ctx, terminalOf(request), { cursor: query.cursor ?? START_CURSOR, limit: parseLimit(query.limit) })
+    // Already JSON text: Fastify sends a string with a JSON content type as it is.
+    return reply.type('application/json; charset=utf-8').send(page)
   })
 
   app.get('/sync/live', { websocket: true }, (socket, request) => {
-    live.add(terminalOf(request).municipalityId, socket)
+    live.add(terminalOf(request), socket)
   })
 }
