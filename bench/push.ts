@@ -26,6 +26,7 @@ import { DB_FILE, openDb as openStore } from '../electron/core/store/db'
 import { insertSale } from '../electron/core/store/sales'
 import { getSetting, setSetting } from '../electron/core/store/settings'
 import type { DemoData } from '../server/demo'
+import { insertSaleLines } from '../server/sync/apply-sale'
 import { enrolTill } from '../server/testing'
 import { readAccountRows } from './bare-sqlite'
 import { prng } from './data'
@@ -107,7 +108,6 @@ export async function tillWithOutbox(w: World, template: string, run: number, sa
 export async function bareInserts(w: World, terminalId: string, municipalityId: string, sales: readonly QueuedSale[]): Promise<void> {
   for (let from = 0; from < sales.length; from += MAX_PUSH_MUTATIONS) {
     const batch = sales.slice(from, from + MAX_PUSH_MUTATIONS).map((q, i) => ({ seq: from + i + 1, p: q.sale }))
-    const lines = batch.flatMap(({ p }) => p.lines.map((l, i) => ({ saleId: p.saleId, lineNo: i + 1, ...l })))
     const now = new Date()
     await w.db.transaction(async (tx) => {
       await tx.query(
@@ -130,19 +130,7 @@ export async function bareInserts(w: World, terminalId: string, municipalityId: 
           batch.map(({ p }) => p.at),
         ],
       )
-      await tx.query(
-        `INSERT INTO sale_lines (sale_id, line_no, product_id, name, category_id, qty, unit_price)
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[])`,
-        [
-          lines.map((l) => l.saleId),
-          lines.map((l) => l.lineNo),
-          lines.map((l) => l.productId),
-          lines.map((l) => l.name),
-          lines.map((l) => l.categoryId),
-          lines.map((l) => l.qty),
-          lines.map((l) => l.unitPrice),
-        ],
-      )
+      await insertSaleLines(tx, batch.map(({ p }) => p))
       await tx.query(
         `WITH entry AS (
            INSERT INTO ledger (account_id, kind, amount, sale_id, created_at)

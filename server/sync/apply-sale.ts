@@ -26,6 +26,7 @@ import { postLedgerMany } from '../ledger'
 import { lockEntities, lockKey } from '../locks'
 import { AUTO_TOPUP_BELOW } from '../payments/auto-topup'
 import { spendPeriodsAt } from '../spend'
+import type { Sql } from '../db'
 import type { Tx } from '../tx'
 import { saleFlags } from './sale-flags'
 
@@ -280,8 +281,13 @@ async function insertSales(tx: Tx, terminal: Terminal, applied: readonly Applied
   )
   // Checked before the locks, so only a concurrent push of the same sale id gets here.
   if (inserted.rows.length !== applied.length) throw new SaleRaceError()
-  const lines = applied.flatMap(({ m }) => m.payload.lines.map((l, i) => ({ saleId: m.payload.saleId, lineNo: i + 1, ...l })))
-  await tx.query(
+  await insertSaleLines(tx, ps)
+}
+
+/** The lines of recorded sales, numbered from 1 per sale, in one statement (the push benchmark's baseline uses it too). */
+export async function insertSaleLines(sql: Sql, sales: readonly SaleRecordPayload[]): Promise<void> {
+  const lines = sales.flatMap((p) => p.lines.map((l, i) => ({ saleId: p.saleId, lineNo: i + 1, ...l })))
+  await sql.query(
     `INSERT INTO sale_lines (sale_id, line_no, product_id, name, category_id, qty, unit_price)
      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[])`,
     [
