@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb } from '../testing'
 import { MIGRATIONS, UnknownMigrationError, migrate, type Db } from '.'
+import { IDLE_IN_TRANSACTION_MS } from './pg'
 
 describe('the database', () => {
   let db: Db
@@ -54,6 +55,11 @@ describe('the database', () => {
     ).rejects.toThrow('boom')
     const { rows } = await db.query<{ name: string }>(`SELECT name FROM municipalities WHERE id = 'm-rollback-probe'`)
     expect(rows[0]?.name).toBe('x')
+  })
+
+  it.skipIf(!process.env.KANTINE_TEST_DATABASE_URL)('ends a transaction of ours left idle for longer than the limit (it would hold back every pull)', async () => {
+    const { rows } = await db.query<{ setting: string }>(`SELECT current_setting('idle_in_transaction_session_timeout') AS setting`)
+    expect(rows[0]?.setting).toBe(`${IDLE_IN_TRANSACTION_MS / 1000}s`)
   })
 
   describe('the ledger is append-only', () => {

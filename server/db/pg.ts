@@ -21,6 +21,7 @@ const types = {
 } as pg.CustomTypesConfig
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
+export const IDLE_IN_TRANSACTION_MS = 30_000
 
 function wrap(client: pg.Pool | pg.PoolClient): Sql {
   return {
@@ -50,11 +51,11 @@ export async function openPg(url: string, schema?: string): Promise<Db> {
       await setup.end()
     }
   }
-  const pool = new pg.Pool({
-    connectionString: url,
-    types,
-    ...(schema !== undefined ? { options: `-c search_path=${schema},public` } : {}),
-  })
+  // A transaction of ours left open (a bug, a hung await) would hold back every till's pull
+  // (sync/pull.ts): Postgres ends it after 30 s instead.
+  const settings = [`-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`]
+  if (schema !== undefined) settings.push(`-c search_path=${schema},public`)
+  const pool = new pg.Pool({ connectionString: url, types, options: settings.join(' ') })
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => {})
   const sql = wrap(pool)
