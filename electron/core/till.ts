@@ -25,7 +25,7 @@ export interface TillOptions {
   syncIntervalMs?: number
   /** Without a successful sync for this long the till shows a warning (default 15 min). */
   staleAfterMs?: number
-  /** Changes per pull page (default 1000). */
+  /** A fixed number of changes per pull page (default: 1000 when current, MAX_PULL_PAGE while catching up). */
   pullPageSize?: number
   /** Per-card offline allowance in øre (default 5000), kept in the till's settings. */
   offlineAllowance?: number

@@ -3,7 +3,7 @@ import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PullResponse, SCHEMA_VERS
 import { setAccountStatus } from '../accounts'
 import { startServer, type RunningServer } from '../app'
 import type { Db } from '../db'
-import { api, connectLive, enrolTill, openTestDb, pullAll, pullPage, pushAs, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
+import { api, connectLive, enrolTill, openTestDb, pullAll, pullBarrier, pullPage, pushAs, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
 
 const key = (c: Change) => `${c.entity}:${c.id}`
 
@@ -118,6 +118,27 @@ describe('a till pulls the changes of its municipality', () => {
       [4, false],
     ])
     expect(paged.pages[0]!.changes.map((c) => ('data' in c ? (c.data as AccountData).balance : null))).toEqual([500, 7000])
+  })
+
+  it('writes each stored payload into the page as it is: deletions and awkward text come out as the till reads them', async () => {
+    const { f, till } = await canteen()
+    const start = (await pullAll(server, till)).cursor
+    const name = 'Kantinen "Æblet" \\ tab\t line\u2028 😀 </script>'
+    await db.query(
+      `INSERT INTO changes (municipality_id, entity, entity_id, payload) VALUES ($1, 'location', $2, $3::jsonb), ($1, 'card', $4, NULL)`,
+      [f.municipalityId, 'loc-"odd"\\id', JSON.stringify({ name }), '1234567890'],
+    )
+    await pullBarrier(db)
+    const res = await fetch(`${server.url}/sync/pull?cursor=${start}&protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION}`, {
+      headers: { authorization: `Bearer ${till.token}` },
+    })
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    const page = PullResponse.parse(await res.json())
+    expect(page.changes).toEqual([
+      { entity: 'location', id: 'loc-"odd"\\id', data: { name } },
+      { entity: 'card', id: '1234567890', deleted: true },
+    ])
+    expect(page).toMatchObject({ hasMore: false, ackSeq: null })
   })
 
   it('refuses a malformed cursor or limit with 400, and an outdated protocol with 426', async () => {

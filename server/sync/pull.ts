@@ -14,7 +14,7 @@
  * back, the live channel pokes again a little later (`HELD_BACK_REPOKE_MS`), so the till does not
  * wait for its timer to pick up what a poke announced.
  */
-import { MAX_PULL_PAGE, type Change, type PullResponse } from '../../domain/sync'
+import { MAX_PULL_PAGE, type PullResponse } from '../../domain/sync'
 import type { ServerContext } from '../context'
 import type { Terminal } from '../enrol'
 import { badRequest } from '../errors'
@@ -35,82 +35,95 @@ export function parseCursor(text: string): Cursor {
   return { txid: match[1]!, id }
 }
 
-interface ChangeRow {
-  id: number
-  txid_text: string
-  entity: Change['entity']
-  entity_id: string
-  payload: unknown
-  origin_terminal: string | null
-  origin_seq: number | null
-}
+const formatCursor = (c: Cursor) => `${c.txid}:${c.id}`
 
-function toChange(row: ChangeRow): Change {
-  if (row.payload === null) return { entity: row.entity, id: row.entity_id, deleted: true }
-  // The payload was validated against the wire schema when it was written (changes.ts).
-  return { entity: row.entity, id: row.entity_id, data: row.payload } as Change
-}
+/** The rows after the cursor ($1 municipality, $2 txid, $3 id) whose transactions have all finished (see the top of this file). */
+const VISIBLE_AFTER = `municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())`
 
-const SELECT_CHANGES = `SELECT id, txid::text AS txid_text, entity, entity_id, payload, origin_terminal, origin_seq FROM changes`
-
-export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number }): Promise<PullResponse> {
+/**
+ * The answer to a pull: the PullResponse as JSON text. The payloads are stored as the wire
+ * carries them (validated when written, changes.ts), so the database writes them into the page
+ * as JSON text and the server never parses and re-serialises 5,000 entities per page.
+ */
+export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number }): Promise<string> {
   const cursor = parseCursor(opts.cursor)
-  const { rows } = await ctx.db.query<ChangeRow>(
-    // The text of the txid is named txid_text: ORDER BY resolves a name to an output column
-    // first, and sorting by the text ('1000' < '999') would make the cursor skip rows.
-    `${SELECT_CHANGES}
-      WHERE municipality_id = $1
-        AND (txid, id) > ($2::xid8, $3::bigint)
-        AND txid < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY changes.txid, changes.id
-      LIMIT $4`,
-    [terminal.municipalityId, cursor.txid, cursor.id, opts.limit + 1],
-  )
-  let page = rows.slice(0, opts.limit)
-  let hasMore = rows.length > opts.limit
-  if (hasMore) {
-    const rest = await restOfPushBatch(ctx, terminal.municipalityId, page.at(-1)!, rows[opts.limit]!)
-    if (rest) ({ page, hasMore } = { page: [...page, ...rest.rows], hasMore: rest.hasMore })
-  }
+  const { last, hasMore } = await pageEnd(ctx, terminal.municipalityId, cursor, opts.limit)
   if (!hasMore) await repokeIfHeldBack(ctx, terminal.municipalityId)
   await markSeen(ctx, terminal.id)
-  const last = page.at(-1)
-  // Every own change row of seq <= ackSeq is in this page or an earlier one: a till's change
-  // rows sort in seq order (its pushes take turns on one lock before they get an xid), and a
-  // page never ends inside a push batch (`restOfPushBatch`).
-  const own = page.filter((r) => r.origin_terminal === terminal.id && r.origin_seq !== null).map((r) => Number(r.origin_seq))
-  return {
-    changes: page.map(toChange),
-    cursor: last ? `${last.txid_text}:${last.id}` : opts.cursor,
+  const page = last ? await pageChanges(ctx, terminal, cursor, last) : { changes: null, ack_seq: null }
+  const rest: Omit<PullResponse, 'changes'> = {
+    cursor: last ? formatCursor(last) : opts.cursor,
     hasMore,
-    ackSeq: own.length > 0 ? Math.max(...own) : null,
+    ackSeq: page.ack_seq,
     serverTime: ctx.clock.now().toISOString(),
   }
+  return `{"changes":${page.changes ?? '[]'},${JSON.stringify(rest).slice(1)}`
+}
+
+interface EdgeRow {
+  txid_text: string
+  id: number
+  origin_terminal: string | null
+  /** How many rows the first `limit + 1` after the cursor are. */
+  n: number
 }
 
 /**
- * A push batch writes one change row per account with the account's state after the whole
- * batch, acknowledging that account's newest sale of the batch. A page that ended among those
- * rows would acknowledge seqs whose accounts come in the next page: the till would drop the
- * pending sale before it holds the balance that includes it. So a page that would end inside a
- * push batch's rows takes the rest of them (at most MAX_PUSH_MUTATIONS more). Other transactions
- * (a bulk load of thousands of accounts) acknowledge nothing and may be split anywhere.
+ * Where the page ends: its last row (null: nothing new) and whether more rows follow. A page is
+ * the next `limit` rows, except that it never ends inside a push batch. A push batch writes one
+ * change row per account with the account's state after the whole batch, acknowledging that
+ * account's newest sale of the batch. A page that ended among those rows would acknowledge seqs
+ * whose accounts come in the next page: the till would drop the pending sale before it holds the
+ * balance that includes it. So a page that would end inside a push batch's rows takes the rest of
+ * them (at most MAX_PUSH_MUTATIONS more). Other transactions (a bulk load of thousands of
+ * accounts) acknowledge nothing and may be split anywhere.
  */
-async function restOfPushBatch(ctx: ServerContext, municipalityId: string, last: ChangeRow, next: ChangeRow): Promise<{ rows: ChangeRow[]; hasMore: boolean } | null> {
-  if (last.origin_terminal === null || next.txid_text !== last.txid_text) return null
-  const { rows } = await ctx.db.query<ChangeRow>(
-    `${SELECT_CHANGES} WHERE municipality_id = $1 AND txid = $2::xid8 AND id > $3::bigint ORDER BY id`,
-    [municipalityId, last.txid_text, last.id],
+async function pageEnd(ctx: ServerContext, municipalityId: string, cursor: Cursor, limit: number): Promise<{ last: Cursor | null; hasMore: boolean }> {
+  // The last two of the next limit + 1 rows: the page's last row and, if there is one, the row
+  // after it; the origin of just those two is read from the table.
+  // The text of the txid is named txid_text: ORDER BY resolves a name to an output column
+  // first, and sorting by the text ('1000' < '999') would make the cursor skip rows.
+  const { rows } = await ctx.db.query<EdgeRow>(
+    `SELECT edge.txid::text AS txid_text, edge.id, changes.origin_terminal, edge.n
+       FROM (SELECT txid, id, count(*) OVER () AS n
+               FROM (SELECT txid, id FROM changes WHERE ${VISIBLE_AFTER} ORDER BY txid, id LIMIT $4) head
+              ORDER BY txid DESC, id DESC
+              LIMIT 2) edge
+       JOIN changes ON changes.id = edge.id
+      ORDER BY edge.txid DESC, edge.id DESC`,
+    [municipalityId, cursor.txid, cursor.id, limit + 1],
   )
-  const end = rows.at(-1) ?? last
-  const after = await ctx.db.query<{ more: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM changes
-        WHERE municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigint) AND txid < pg_snapshot_xmin(pg_current_snapshot())
-     ) AS more`,
-    [municipalityId, end.txid_text, end.id],
+  if (rows.length === 0) return { last: null, hasMore: false }
+  if (rows[0]!.n <= limit) return { last: { txid: rows[0]!.txid_text, id: rows[0]!.id }, hasMore: false }
+  const [next, last] = [rows[0]!, rows[1]!]
+  if (last.origin_terminal === null || next.txid_text !== last.txid_text) return { last: { txid: last.txid_text, id: last.id }, hasMore: true }
+  // Inside a push batch: the page runs to the batch's last row. Its transaction has finished
+  // (the guard let `last` through), so all its rows are there.
+  const end = await ctx.db.query<{ id: number }>('SELECT max(id) AS id FROM changes WHERE municipality_id = $1 AND txid = $2::xid8', [municipalityId, last.txid_text])
+  const batchEnd = { txid: last.txid_text, id: end.rows[0]!.id }
+  const after = await ctx.db.query<{ more: boolean }>(`SELECT EXISTS (SELECT 1 FROM changes WHERE ${VISIBLE_AFTER}) AS more`, [municipalityId, batchEnd.txid, batchEnd.id])
+  return { last: batchEnd, hasMore: after.rows[0]!.more }
+}
+
+/**
+ * The page's changes as a JSON array (null: none) and the highest of this till's seqs among them.
+ * Every row up to `last` has committed (pageEnd let `last` through the guard), so the range
+ * needs no guard. Every own change row of seq <= ackSeq is in this page or an earlier one: a
+ * till's change rows sort in seq order (its pushes take turns on one lock before they get an
+ * xid), and a page never ends inside a push batch (`pageEnd`).
+ */
+async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor, last: Cursor): Promise<{ changes: string | null; ack_seq: number | null }> {
+  const { rows } = await ctx.db.query<{ changes: string | null; ack_seq: number | null }>(
+    `SELECT '[' || string_agg(
+              concat('{"entity":', to_json(entity), ',"id":', to_json(entity_id),
+                     CASE WHEN payload IS NULL THEN ',"deleted":true}' ELSE concat(',"data":', payload, '}') END),
+              ',' ORDER BY txid, id) || ']' AS changes,
+            max(origin_seq) FILTER (WHERE origin_terminal = $6) AS ack_seq
+       FROM changes
+      WHERE municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigint) AND (txid, id) <= ($4::xid8, $5::bigint)`,
+    [terminal.municipalityId, after.txid, after.id, last.txid, last.id, terminal.id],
   )
-  return { rows, hasMore: after.rows[0]?.more ?? false }
+  return rows[0]!
 }
 
 /** For the back office ("till last seen"); at most one write a minute per till, not one per pull. */

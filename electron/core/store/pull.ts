@@ -27,7 +27,7 @@ export function applyPullPage(db: Db, page: PullResponse): Set<string> {
 function prepare(db: Db, syncedAt: string) {
   const account = db.prepare(
     `INSERT INTO accounts (id, holder_name, photo, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
-     VALUES (@id, @holderName, @photo, @status, @balance, @day, @week, @month, @spent, @denied, @allowed, @syncedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo = excluded.photo, status = excluded.status,
        balance = excluded.balance, limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
        spent = excluded.spent, denied_categories = excluded.denied_categories, allowed_locations = excluded.allowed_locations,
@@ -52,20 +52,21 @@ function prepare(db: Db, syncedAt: string) {
        location_ids = excluded.location_ids, active = excluded.active`,
   )
   const del = (table: string, key = 'id') => db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`)
-  const accountParams = (id: string, a: AccountData) => ({
+  // Positional parameters: binding by name costs a lookup per column, 50,000 times in an initial sync.
+  const accountParams = (id: string, a: AccountData) => [
     id,
-    holderName: a.holderName,
-    photo: a.photo,
-    status: a.status,
-    balance: a.balance,
-    day: a.limits.day,
-    week: a.limits.week,
-    month: a.limits.month,
-    spent: JSON.stringify(a.spent),
-    denied: JSON.stringify(a.deniedCategoryIds),
-    allowed: a.allowedLocationIds === null ? null : JSON.stringify(a.allowedLocationIds),
+    a.holderName,
+    a.photo,
+    a.status,
+    a.balance,
+    a.limits.day,
+    a.limits.week,
+    a.limits.month,
+    JSON.stringify(a.spent),
+    JSON.stringify(a.deniedCategoryIds),
+    a.allowedLocationIds === null ? null : JSON.stringify(a.allowedLocationIds),
     syncedAt,
-  })
+  ]
   return {
     upsert(change: Exclude<Change, { deleted: true }>) {
       switch (change.entity) {

@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest'
-import { backoffDelay } from './engine'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { MAX_PULL_PAGE } from '../../../domain/sync'
+import { systemClock } from '../clock'
+import { openDb } from '../store/db'
+import { getSetting, setSetting } from '../store/settings'
+import { PULL_PAGE, SyncEngine, backoffDelay, pullLimit } from './engine'
 
 describe('retry backoff after a failed sync', () => {
   it('doubles per failure, from the base delay up to the maximum', () => {
@@ -14,5 +23,114 @@ describe('retry backoff after a failed sync', () => {
     const seen = new Set(Array.from({ length: 20 }, () => backoffDelay(4, 1000, 60_000, Math.random)))
     expect(seen.size).toBeGreaterThan(1)
     for (const d of seen) expect(d).toBeGreaterThanOrEqual(4000)
+  })
+})
+
+describe('pull page size', () => {
+  it('asks for MAX_PULL_PAGE while catching up and PULL_PAGE when current; a fixed size always wins', () => {
+    expect(pullLimit({ cursor: null, behind: false })).toBe(MAX_PULL_PAGE)
+    expect(pullLimit({ cursor: '7:42', behind: true })).toBe(MAX_PULL_PAGE)
+    expect(pullLimit({ cursor: '7:42', behind: false })).toBe(PULL_PAGE)
+    expect(pullLimit({ cursor: null, behind: true, fixed: 2 })).toBe(2)
+  })
+})
+
+/** A sync server on loopback that answers pulls with the pages a test gives it, and records each pull's query. */
+async function fakeServer(answer: (query: URLSearchParams) => string) {
+  const pulls: URLSearchParams[] = []
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== '/sync/pull') return res.writeHead(404).end()
+    pulls.push(url.searchParams)
+    res.writeHead(200, { 'content-type': 'application/json' }).end(answer(url.searchParams))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, pulls, close: () => new Promise((resolve) => server.close(resolve)) }
+}
+
+const account = (id: string, balance: number) => ({
+  entity: 'account',
+  id,
+  data: {
+    holderName: 'Alice',
+    photo: null,
+    status: 'active',
+    balance,
+    limits: { day: null, week: null, month: null },
+    spent: { day: { key: '2026-11-24', amount: 0 }, week: { key: '2026-W48', amount: 0 }, month: { key: '2026-11', amount: 0 } },
+    deniedCategoryIds: [],
+    allowedLocationIds: null,
+  },
+})
+const page = (changes: unknown[], cursor: string, hasMore: boolean) =>
+  JSON.stringify({ changes, cursor, hasMore, ackSeq: null, serverTime: '2026-11-24T10:00:00.000Z' })
+
+describe('the sync engine pulling pages', () => {
+  const dirs: string[] = []
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+  function enrolledTill(serverUrl: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'kantine-engine-'))
+    dirs.push(dir)
+    const db = openDb(dir)
+    setSetting(db, 'device_token', 'token')
+    const engine = new SyncEngine({
+      db,
+      clock: systemClock,
+      serverUrl,
+      tillName: 'Test',
+      mayUpload: false,
+      live: false,
+      onStatus: () => {},
+      onDataChanged: () => {},
+      log: () => {},
+    })
+    return { db, engine }
+  }
+
+  it('an empty till pulls in pages of MAX_PULL_PAGE; a current one asks for PULL_PAGE first, MAX_PULL_PAGE once it is behind', async () => {
+    const pages = [page([account('a-1', 100)], '1:1', true), page([account('a-2', 200)], '1:2', false)]
+    let next = 0
+    const server = await fakeServer(() => pages[next++] ?? page([], '1:2', false))
+    const { db, engine } = enrolledTill(server.url)
+    try {
+      expect((await engine.syncNow()).lastError).toBeNull()
+      expect(server.pulls.map((q) => [q.get('cursor'), q.get('limit')])).toEqual([
+        ['0:0', String(MAX_PULL_PAGE)],
+        ['1:1', String(MAX_PULL_PAGE)],
+      ])
+      pages.push(page([account('a-1', 50)], '2:3', true), page([], '2:3', false))
+      server.pulls.length = 0
+      await engine.syncNow()
+      expect(server.pulls.map((q) => [q.get('cursor'), q.get('limit')])).toEqual([
+        ['1:2', String(PULL_PAGE)],
+        ['2:3', String(MAX_PULL_PAGE)],
+      ])
+      expect(db.prepare('SELECT id, balance FROM accounts ORDER BY id').all()).toEqual([
+        { id: 'a-1', balance: 50 },
+        { id: 'a-2', balance: 200 },
+      ])
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+    }
+  })
+
+  it('refuses a malformed page whole, with a clear error, and applies nothing of it', async () => {
+    const bad = { ...account('a-2', 200), data: { ...account('a-2', 200).data, balance: 1.5 } }
+    const server = await fakeServer(() => page([account('a-1', 100), bad], '1:2', false))
+    const { db, engine } = enrolledTill(server.url)
+    try {
+      const status = await engine.syncNow()
+      expect(status.lastError).toMatch(/does not match protocol/)
+      expect(db.prepare('SELECT COUNT(*) AS n FROM accounts').get()).toEqual({ n: 0 })
+      expect(getSetting(db, 'pull_cursor')).toBeNull()
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+    }
   })
 })
