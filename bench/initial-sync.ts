@@ -1,7 +1,8 @@
 /**
  * initial-sync: a fresh till (empty data folder) enrols at a canteen and runs `sync.now` until it
  * holds the whole municipality (50,000 accounts and cards, 2,000 products), over real HTTP on
- * loopback, default pull page size. Wall time from opening the till to `sync.now` returning.
+ * loopback: the snapshot (GET /sync/snapshot) and the pull from its cursor, as the till does it.
+ * Wall time from opening the till to `sync.now` returning.
  *
  * Baseline: plain better-sqlite3 inserts of the same rows into the till's schema, one
  * transaction, WAL + synchronous=FULL (bench/bare-sqlite.ts).

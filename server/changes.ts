@@ -122,10 +122,16 @@ export async function productSnapshots(sql: Sql, ids: readonly string[]): Promis
     'SELECT product_id, location_id, price FROM product_prices WHERE product_id = ANY($1::text[]) ORDER BY product_id, location_id',
     [ids],
   )
+  const pricesOf = new Map<string, Record<string, number>>()
+  for (const r of prices.rows) {
+    const own = pricesOf.get(r.product_id) ?? {}
+    own[r.location_id] = r.price
+    pricesOf.set(r.product_id, own)
+  }
   return byId(rows, (p): z.infer<typeof ProductData> => ({
     name: p.name,
     categoryId: p.category_id,
-    prices: Object.fromEntries(prices.rows.filter((r) => r.product_id === p.id).map((r) => [r.location_id, r.price])),
+    prices: pricesOf.get(p.id) ?? {},
     barcode: p.barcode,
     available: p.available,
     image: p.image,

@@ -6,7 +6,7 @@
  * `close()`. Unset: PGlite in memory (about 5 s to create: one per test FILE, not per test).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { PROTOCOL_VERSION, SCHEMA_VERSION, type Mutation, type PullResponse, type SaleLine } from '../domain/sync'
+import { PROTOCOL_VERSION, SCHEMA_VERSION, SnapshotResponse, type Mutation, type PullResponse, type SaleLine } from '../domain/sync'
 import type { Clock } from './clock'
 import { openDb, type Db } from './db'
 import { insertMunicipality, type DemoData } from './demo'
@@ -240,6 +240,13 @@ export async function pullPage(server: RunningServer, till: Till, cursor = '0:0'
   const r = await api(server, 'GET', `/sync/pull${query}`, { token: till.token })
   if (r.status !== 200) throw new Error(`pull: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body as PullResponse
+}
+
+/** A till's snapshot (GET /sync/snapshot), checked against the wire schema. */
+export async function snapshotOf(server: RunningServer, till: Till): Promise<SnapshotResponse> {
+  const r = await api(server, 'GET', `/sync/snapshot?protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION}`, { token: till.token })
+  if (r.status !== 200) throw new Error(`snapshot: ${r.status} ${JSON.stringify(r.body)}`)
+  return SnapshotResponse.parse(r.body)
 }
 
 /** Pulls every page from `cursor` on; returns all changes and the pages' ackSeqs. */

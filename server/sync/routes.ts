@@ -7,10 +7,24 @@ import { HttpError, parseInput } from '../errors'
 import type { LiveHub } from './live'
 import { START_CURSOR, parseLimit, pull } from './pull'
 import { push } from './push'
+import { snapshot } from './snapshot'
 import { checkVersions } from './versions'
 
 /** Read first, loosely: an old till's body may not match today's schema, and it should hear 426, not 400. */
 const Versions = z.object({ protocol: z.number().int(), schema: z.number().int() })
+
+const VersionQuery = z.object({
+  protocol: z.coerce.number().int().optional(),
+  schema: z.coerce.number().int().optional(),
+})
+
+/** Every sync request states its protocol and schema (DESIGN.md); a GET does it in the query. */
+function checkQueryVersions(query: z.infer<typeof VersionQuery>, what: string): void {
+  if (query.protocol === undefined || query.schema === undefined) {
+    throw new HttpError(426, 'protocol-unsupported', `a ${what} must state its protocol and schema: ?protocol=N&schema=N`)
+  }
+  checkVersions({ protocol: query.protocol, schema: query.schema })
+}
 
 const PullQuery = z.object({
   cursor: z.string().max(100).optional(),
@@ -34,14 +48,15 @@ export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContex
 
   app.get('/sync/pull', async (request, reply) => {
     const query = parseInput(PullQuery, request.query, 'pull query')
-    // Every sync request states its protocol and schema (DESIGN.md); a pull does it in the query.
-    if (query.protocol === undefined || query.schema === undefined) {
-      throw new HttpError(426, 'protocol-unsupported', 'a pull must state its protocol and schema: ?protocol=N&schema=N')
-    }
-    checkVersions({ protocol: query.protocol, schema: query.schema })
+    checkQueryVersions(query, 'pull')
     const page = await pull(ctx, terminalOf(request), { cursor: query.cursor ?? START_CURSOR, limit: parseLimit(query.limit) })
     // Already JSON text: Fastify sends a string with a JSON content type as it is.
     return reply.type('application/json; charset=utf-8').send(page)
+  })
+
+  app.get('/sync/snapshot', async (request, reply) => {
+    checkQueryVersions(parseInput(VersionQuery, request.query, 'snapshot query'), 'snapshot')
+    return reply.type('application/json; charset=utf-8').send(await snapshot(ctx, terminalOf(request)))
   })
 
   app.get('/sync/live', { websocket: true }, (socket, request) => {

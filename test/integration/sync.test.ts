@@ -183,12 +183,27 @@ describe('a till that comes back after a restart', () => {
     if (out.ok) expect(await serverSales([out.saleId])).toEqual([{ id: out.saleId, n: 1 }])
   })
 
-  it('an empty till syncs everything in pages of two changes', async () => {
+  it('an empty till starts from a snapshot, then pulls what changed since in pages of two', async () => {
+    const { alice, bob } = c.fixture
     const t = await c.newTill('till-small-pages', { pullPageSize: 2 })
+    const paths = () => t.proxy.requests.map((u) => u.split('?')[0])
+    expect(paths().filter((p) => p === '/sync/snapshot')).toHaveLength(1)
     const catalog = await t.call('catalog.get')
     expect(catalog.products.map((p) => p.name).sort()).toEqual(['Bolle med ost', 'Cola', 'Slikpose'])
-    expect(await cardBalance(t, c.fixture.alice.card)).toBe(await balanceOnServer(c.fixture.alice.accountId))
-    expect(await cardBalance(t, c.fixture.bob.card)).toBe(await balanceOnServer(c.fixture.bob.accountId))
+    expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
+
+    // Five changes after the snapshot: three pages of two (or fewer) from its cursor.
+    const pullsBefore = paths().filter((p) => p === '/sync/pull').length
+    for (const [change, id] of [[blockAccount, alice], [blockAccount, bob], [unblockAccount, alice], [unblockAccount, bob], [blockAccount, alice]] as const) {
+      expect((await change(c.server.ctx, id.accountId, 'guardian:test')).ok).toBe(true)
+    }
+    await t.call('sync.now')
+    expect(paths().filter((p) => p === '/sync/pull').length - pullsBefore).toBeGreaterThanOrEqual(3)
+    expect(paths().filter((p) => p === '/sync/snapshot')).toHaveLength(1)
+    expect(await t.call('card.lookup', { cardNumber: alice.card })).toMatchObject({ ok: true, card: { status: 'blocked' } })
+    await unblockAccount(c.server.ctx, alice.accountId, 'guardian:test')
+    await t.call('sync.now')
+    expect(await cardBalance(t, bob.card)).toBe(await balanceOnServer(bob.accountId))
   })
 
   it('never counts a sale twice or not at all while its pull arrives in small pages', async () => {

@@ -15,6 +15,8 @@ export interface FaultProxy {
   dropPushAnswers(n: number): void
   /** How many pushes reached the server. */
   readonly pushes: number
+  /** The URL of every request forwarded, in order. */
+  readonly requests: string[]
   /** Called with each request's URL before it is forwarded (the till has applied every earlier answer). */
   beforeRequest: ((url: string) => void) | null
   close(): Promise<void>
@@ -26,11 +28,12 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let dropAnswers = 0
   let pushes = 0
   const sockets = new Set<net.Socket>()
-  const proxy = { beforeRequest: null } as unknown as FaultProxy
+  const proxy = { beforeRequest: null, requests: [] as string[] } as unknown as FaultProxy
 
   const server = http.createServer((req, res) => {
     if (offline) return req.socket.destroy()
     proxy.beforeRequest?.(req.url ?? '')
+    proxy.requests.push(req.url ?? '')
     const isPush = req.url?.startsWith('/sync/push') ?? false
     if (isPush) pushes++
     const upstream = http.request(

@@ -1,4 +1,4 @@
-import type { AccountData, Change, PullResponse } from '../../../domain/sync'
+import type { AccountData, Change, PullResponse, SnapshotResponse } from '../../../domain/sync'
 import type { Db } from './db'
 import { getNumberSetting, setSetting } from './settings'
 
@@ -22,6 +22,55 @@ export function applyPullPage(db: Db, page: PullResponse): Set<string> {
     setSetting(db, 'last_sync_at', page.serverTime)
   })()
   return touched
+}
+
+/** The tables a snapshot replaces. */
+const HELD = ['locations', 'categories', 'products', 'staff', 'accounts', 'cards'] as const
+
+/**
+ * Applies a snapshot in ONE transaction: everything the till holds is replaced by it, and the
+ * cursor and acknowledged seq are set with it. Then the till pulls from that cursor as usual.
+ */
+export function applySnapshot(db: Db, snap: SnapshotResponse): Set<string> {
+  const apply = prepare(db, snap.serverTime)
+  const a = snap.accounts
+  const c = snap.cards
+  // Plain INSERTs: the tables are emptied first, so nothing can conflict.
+  const insertAccount = db.prepare(
+    `INSERT INTO accounts (id, holder_name, photo, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const insertCard = db.prepare('INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)')
+  // The period keys are the same for every account: only the amounts go into each row's JSON.
+  const [day, week, month] = [snap.periods.day, snap.periods.week, snap.periods.month].map((k) => JSON.stringify(k))
+  const spent = (i: number) => `{"day":{"key":${day},"amount":${a.spentDay[i]}},"week":{"key":${week},"amount":${a.spentWeek[i]}},"month":{"key":${month},"amount":${a.spentMonth[i]}}}`
+  db.transaction(() => {
+    for (const table of HELD) db.prepare(`DELETE FROM ${table}`).run()
+    for (const change of snap.changes) if (!('deleted' in change)) apply.upsert(change)
+    for (let i = 0; i < a.id.length; i++) {
+      const denied = a.deniedCategoryIds[i]!
+      const allowed = a.allowedLocationIds[i]!
+      insertAccount.run(
+        a.id[i],
+        a.holderName[i],
+        a.photo[i],
+        a.status[i],
+        a.balance[i],
+        a.limitDay[i],
+        a.limitWeek[i],
+        a.limitMonth[i],
+        spent(i),
+        denied.length === 0 ? '[]' : JSON.stringify(denied),
+        allowed === null ? null : JSON.stringify(allowed),
+        snap.serverTime,
+      )
+    }
+    for (let i = 0; i < c.number.length; i++) insertCard.run(c.number[i], c.accountId[i], c.status[i])
+    setSetting(db, 'pull_cursor', snap.cursor)
+    if (snap.ackSeq > getNumberSetting(db, 'acked_seq', 0)) setSetting(db, 'acked_seq', snap.ackSeq)
+    setSetting(db, 'last_sync_at', snap.serverTime)
+  })()
+  return new Set(['location', 'category', 'product', 'staff', 'account', 'card'])
 }
 
 function prepare(db: Db, syncedAt: string) {

@@ -35,11 +35,15 @@ describe('pull page size', () => {
   })
 })
 
-/** A sync server on loopback that answers pulls with the pages a test gives it, and records each pull's query. */
-async function fakeServer(answer: (query: URLSearchParams) => string) {
+/**
+ * A sync server on loopback that answers pulls with the pages a test gives it, and records each
+ * pull's query. Without `snapshot` it has no /sync/snapshot (404), like a server before it.
+ */
+async function fakeServer(answer: (query: URLSearchParams) => string, snapshot?: () => string) {
   const pulls: URLSearchParams[] = []
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname === '/sync/snapshot' && snapshot) return res.writeHead(200, { 'content-type': 'application/json' }).end(snapshot())
     if (url.pathname !== '/sync/pull') return res.writeHead(404).end()
     pulls.push(url.searchParams)
     res.writeHead(200, { 'content-type': 'application/json' }).end(answer(url.searchParams))
@@ -89,7 +93,7 @@ describe('the sync engine pulling pages', () => {
     return { db, engine }
   }
 
-  it('an empty till pulls in pages of MAX_PULL_PAGE; a current one asks for PULL_PAGE first, MAX_PULL_PAGE once it is behind', async () => {
+  it('an empty till at a server without snapshots pulls in pages of MAX_PULL_PAGE; a current one asks for PULL_PAGE first, MAX_PULL_PAGE once it is behind', async () => {
     const pages = [page([account('a-1', 100)], '1:1', true), page([account('a-2', 200)], '1:2', false)]
     let next = 0
     const server = await fakeServer(() => pages[next++] ?? page([], '1:2', false))
@@ -127,6 +131,76 @@ describe('the sync engine pulling pages', () => {
       expect(status.lastError).toMatch(/does not match protocol/)
       expect(db.prepare('SELECT COUNT(*) AS n FROM accounts').get()).toEqual({ n: 0 })
       expect(getSetting(db, 'pull_cursor')).toBeNull()
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+    }
+  })
+
+  const snapshot = (accounts: { id: string[]; balance: number[] }, cursor: string) => {
+    const n = accounts.id.length
+    const col = <T>(v: T) => Array.from({ length: n }, () => v)
+    return JSON.stringify({
+      cursor,
+      ackSeq: 0,
+      serverTime: '2026-11-24T10:00:00.000Z',
+      periods: { day: '2026-11-24', week: '2026-W48', month: '2026-11' },
+      changes: [{ entity: 'location', id: 'l-1', data: { name: 'Kantinen' } }],
+      accounts: {
+        ...accounts,
+        holderName: col('Alice'),
+        photo: col(null),
+        status: col('active'),
+        limitDay: col(null),
+        limitWeek: col(null),
+        limitMonth: col(null),
+        spentDay: col(0),
+        spentWeek: col(0),
+        spentMonth: col(0),
+        deniedCategoryIds: col([]),
+        allowedLocationIds: col(null),
+      },
+      cards: { number: ['K1'], accountId: ['a-1'], status: ['active'] },
+    })
+  }
+
+  it('an empty till starts from the snapshot, then pulls from its cursor', async () => {
+    const server = await fakeServer(
+      () => page([account('a-2', 150)], '9:1', false),
+      () => snapshot({ id: ['a-1', 'a-2'], balance: [100, 200] }, '9:0'),
+    )
+    const { db, engine } = enrolledTill(server.url)
+    try {
+      expect((await engine.syncNow()).lastError).toBeNull()
+      expect(server.pulls.map((q) => q.get('cursor'))).toEqual(['9:0'])
+      expect(db.prepare('SELECT id, balance FROM accounts ORDER BY id').all()).toEqual([
+        { id: 'a-1', balance: 100 },
+        { id: 'a-2', balance: 150 },
+      ])
+      expect(db.prepare('SELECT number, account_id FROM cards').all()).toEqual([{ number: 'K1', account_id: 'a-1' }])
+      expect(getSetting(db, 'pull_cursor')).toBe('9:1')
+      // Later syncs pull; the snapshot is for a till that has never pulled.
+      await engine.syncNow()
+      expect(server.pulls.map((q) => q.get('cursor'))).toEqual(['9:0', '9:1'])
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+    }
+  })
+
+  it('refuses a malformed snapshot whole (columns of different lengths) and applies nothing of it', async () => {
+    const server = await fakeServer(
+      () => page([], '9:0', false),
+      () => snapshot({ id: ['a-1', 'a-2'], balance: [100] }, '9:0'),
+    )
+    const { db, engine } = enrolledTill(server.url)
+    try {
+      expect((await engine.syncNow()).lastError).toMatch(/does not match protocol/)
+      expect(db.prepare('SELECT COUNT(*) AS n FROM accounts').get()).toEqual({ n: 0 })
+      expect(getSetting(db, 'pull_cursor')).toBeNull()
+      expect(server.pulls).toHaveLength(0)
     } finally {
       await engine.stop()
       db.close()

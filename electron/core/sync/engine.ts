@@ -3,7 +3,7 @@ import type { SyncStatus } from '../api/contract'
 import type { Clock } from '../clock'
 import type { Db } from '../store/db'
 import { outboxCounts, pendingMutations, recordPushResults } from '../store/outbox'
-import { applyPullPage } from '../store/pull'
+import { applyPullPage, applySnapshot } from '../store/pull'
 import { getSetting, setSetting } from '../store/settings'
 import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS } from '../../../domain/sync'
 import { SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
@@ -201,6 +201,11 @@ export class SyncEngine {
 
   private async pullAll(client: SyncClient): Promise<void> {
     const touched = new Set<string>()
+    // A till that has never pulled starts from a snapshot, not from the first change ever made.
+    if (getSetting(this.o.db, 'pull_cursor') === null) {
+      const snap = await this.snapshot(client)
+      if (snap) for (const e of applySnapshot(this.o.db, snap)) touched.add(e)
+    }
     for (let behind = false; ; ) {
       const cursor = getSetting(this.o.db, 'pull_cursor')
       const page = await client.pull(cursor ?? '0:0', pullLimit({ cursor, behind, fixed: this.o.pullPage }))
@@ -209,6 +214,16 @@ export class SyncEngine {
       behind = true
     }
     if (touched.size) this.o.onDataChanged([...touched])
+  }
+
+  /** Null from a server without snapshots (404): the till then pulls the change log from the start. */
+  private async snapshot(client: SyncClient) {
+    try {
+      return await client.snapshot()
+    } catch (err) {
+      if (err instanceof SyncHttpError && err.status === 404) return null
+      throw err
+    }
   }
 
   private schedule(): void {

@@ -6,6 +6,7 @@ import {
   PullResponse,
   PushResponse,
   SCHEMA_VERSION,
+  SnapshotResponse,
   type Mutation,
 } from '../../../domain/sync'
 
@@ -26,6 +27,8 @@ export class SyncNetworkError extends Error {}
 export interface SyncClient {
   push(mutations: Mutation[]): Promise<PushResponse>
   pull(cursor: string, limit: number): Promise<PullResponse>
+  /** Everything the till holds as of one moment (a till that has never pulled). */
+  snapshot(): Promise<SnapshotResponse>
 }
 
 export interface HttpOptions {
@@ -81,6 +84,13 @@ export function createSyncClient(opts: HttpOptions & { token: string }): SyncCli
         `${base}/sync/pull?${new URLSearchParams({ cursor, limit: String(limit), protocol: String(PROTOCOL_VERSION), schema: String(SCHEMA_VERSION) })}`,
         { method: 'GET', headers, timeoutMs: opts.timeoutMs },
         PullResponse,
+      ),
+    snapshot: () =>
+      request(
+        `${base}/sync/snapshot?${new URLSearchParams({ protocol: String(PROTOCOL_VERSION), schema: String(SCHEMA_VERSION) })}`,
+        // A municipality of 50,000 pupils is a few seconds' download on a slow line.
+        { method: 'GET', headers, timeoutMs: Math.max(opts.timeoutMs ?? 0, 120_000) },
+        SnapshotResponse,
       ),
   }
 }
