@@ -18,6 +18,7 @@ import { enrolRoutes } from './enrol-routes'
 import { installErrorHandling } from './errors'
 import type { PaymentProvider } from './payments/provider'
 import { LiveHub } from './sync/live'
+import { DEFAULT_CHANGE_RETENTION_MS, startPruning } from './sync/retention'
 import { syncRoutes } from './sync/routes'
 
 export interface ServerOptions {
@@ -32,6 +33,8 @@ export interface ServerOptions {
   logger?: boolean | object
   /** Default: the simulated provider. */
   payments?: PaymentProvider
+  /** How long change rows are kept (default 30 days, sync/retention.ts); null: never pruned. */
+  changeRetentionMs?: number | null
 }
 
 export interface RunningServer {
@@ -73,6 +76,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   // Top-ups queued before a crash or restart.
   ctx.kickTopups()
+  const retentionMs = opts.changeRetentionMs === undefined ? DEFAULT_CHANGE_RETENTION_MS : opts.changeRetentionMs
+  const pruning = retentionMs === null ? null : startPruning(ctx, { retentionMs })
 
   return {
     url: `http://${host}:${address.port}`,
@@ -82,6 +87,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ctx,
     async close() {
       live.close()
+      await pruning?.stop()
       await app.close()
       await ctx.close()
     },

@@ -17,7 +17,8 @@
 import { MAX_PULL_PAGE, type PullResponse } from '../../domain/sync'
 import type { ServerContext } from '../context'
 import type { Terminal } from '../enrol'
-import { badRequest } from '../errors'
+import { HttpError, badRequest } from '../errors'
+import { changeHorizon } from './retention'
 
 export const DEFAULT_PULL_LIMIT = 1000
 export const HELD_BACK_REPOKE_MS = 500
@@ -47,6 +48,10 @@ const VISIBLE_AFTER = `municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigi
  */
 export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number }): Promise<string> {
   const cursor = parseCursor(opts.cursor)
+  const horizon = await changeHorizon(ctx, terminal.municipalityId)
+  if (horizon !== null && BigInt(cursor.txid) < horizon) {
+    throw new HttpError(410, 'resync-required', 'the change log before this cursor has been pruned: start again from GET /sync/snapshot')
+  }
   const { last, hasMore } = await pageEnd(ctx, terminal.municipalityId, cursor, opts.limit)
   if (!hasMore) await repokeIfHeldBack(ctx, terminal.municipalityId)
   await markSeen(ctx, terminal.id)

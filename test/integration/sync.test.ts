@@ -3,7 +3,8 @@
  * with KANTINE_TEST_DATABASE_URL), real HTTP on loopback through fault-injecting proxies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { blockAccount, unblockAccount } from '../../server/accounts'
+import { blockAccount, depositByAdmin, unblockAccount } from '../../server/accounts'
+import { pruneChanges } from '../../server/sync/retention'
 import { periodKeys } from '../../domain/periods'
 import { readCardAccount } from '../../electron/core/store/accounts'
 import { openDb } from '../../electron/core/store/db'
@@ -358,5 +359,29 @@ describe('what the server refuses, and what an offline till allows', () => {
     t.proxy.setOffline(false)
     await t.call('sync.now')
     expect(await balanceOnServer(alice.accountId)).toBe(balance - withAllowance * 1500)
+  })
+})
+
+describe('a till away for longer than the server keeps its change log', () => {
+  it('starts again from a snapshot and counts its offline sales once', async () => {
+    const { alice, bob, products } = c.fixture
+    expect((await depositByAdmin(c.server.ctx, alice.accountId, 20000)).ok).toBe(true) // earlier stories spent Alice's money
+    const t = await c.newTill('till-long-away')
+    const other = await c.newTill('till-long-away-other')
+    await goOffline(t)
+    for (let i = 0; i < 2; i++) expect((await sell(t, alice.card, products.bun.productId)).ok).toBe(true)
+    expect((await sell(other, alice.card, products.cola.productId)).ok).toBe(true)
+    await other.call('sync.now')
+    expect((await blockAccount(c.server.ctx, bob.accountId, 'guardian:test')).ok).toBe(true)
+    // Everything but the newest transaction is pruned: t's cursor is now behind the horizon.
+    expect((await pruneChanges(c.server.ctx, 0)).length).toBeGreaterThan(0)
+
+    t.proxy.setOffline(false)
+    const status = await t.call('sync.now')
+    expect(status).toMatchObject({ pending: 0, lastError: null })
+    expect(t.proxy.requests.filter((u) => u.startsWith('/sync/snapshot'))).toHaveLength(2) // enrolment, and now
+    expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
+    expect(await t.call('card.lookup', { cardNumber: bob.card })).toMatchObject({ ok: true, card: { status: 'blocked' } })
+    await unblockAccount(c.server.ctx, bob.accountId, 'guardian:test')
   })
 })

@@ -202,13 +202,22 @@ export class SyncEngine {
   private async pullAll(client: SyncClient): Promise<void> {
     const touched = new Set<string>()
     // A till that has never pulled starts from a snapshot, not from the first change ever made.
-    if (getSetting(this.o.db, 'pull_cursor') === null) {
-      const snap = await this.snapshot(client)
-      if (snap) for (const e of applySnapshot(this.o.db, snap)) touched.add(e)
-    }
+    if (getSetting(this.o.db, 'pull_cursor') === null) await this.bootstrap(client, touched, false)
+    let resynced = false
     for (let behind = false; ; ) {
       const cursor = getSetting(this.o.db, 'pull_cursor')
-      const page = await client.pull(cursor ?? '0:0', pullLimit({ cursor, behind, fixed: this.o.pullPage }))
+      let page
+      try {
+        page = await client.pull(cursor ?? '0:0', pullLimit({ cursor, behind, fixed: this.o.pullPage }))
+      } catch (err) {
+        // The server pruned its change log past this till's cursor (it was away for longer than
+        // the server keeps changes): start again from a snapshot, once per sync.
+        if (!(err instanceof SyncHttpError && err.status === 410) || resynced) throw err
+        this.o.log('warn', 'change log pruned past the cursor: loading a new snapshot', { cursor })
+        resynced = true
+        await this.bootstrap(client, touched, true)
+        continue
+      }
       for (const e of applyPullPage(this.o.db, page)) touched.add(e)
       if (!page.hasMore) break
       behind = true
@@ -216,14 +225,19 @@ export class SyncEngine {
     if (touched.size) this.o.onDataChanged([...touched])
   }
 
-  /** Null from a server without snapshots (404): the till then pulls the change log from the start. */
-  private async snapshot(client: SyncClient) {
+  /**
+   * Loads and applies a snapshot. A server without snapshots (404) leaves an empty till to pull
+   * the change log from the start; a till that must start again cannot do without one.
+   */
+  private async bootstrap(client: SyncClient, touched: Set<string>, required: boolean): Promise<void> {
+    let snap
     try {
-      return await client.snapshot()
+      snap = await client.snapshot()
     } catch (err) {
-      if (err instanceof SyncHttpError && err.status === 404) return null
+      if (!required && err instanceof SyncHttpError && err.status === 404) return
       throw err
     }
+    for (const e of applySnapshot(this.o.db, snap)) touched.add(e)
   }
 
   private schedule(): void {

@@ -1,6 +1,7 @@
 import * as init from './0001_init'
 import * as payments from './0002_payments'
 import * as pushBatch from './0003_push_batch'
+import * as changeRetention from './0004_change_retention'
 
 export interface Migration {
   version: number
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...init },
   { version: 2, ...payments },
   { version: 3, ...pushBatch },
+  { version: 4, ...changeRetention },
 ]
