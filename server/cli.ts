@@ -22,6 +22,8 @@ Options:
   --in-memory         PGlite in memory: nothing is kept (tests, throw-away demos; starts faster)
   --demo              load resources/demo/demo.json if the database is empty,
                       then print one enrolment code per canteen
+  --keep-changes <d>  days the sync change log is kept (default 30; 0 = never pruned); a till
+                      away for longer starts again from a snapshot
   --help              this text
 
 Environment:
@@ -39,12 +41,22 @@ function options() {
       'data-dir': { type: 'string', default: '.data/server' },
       'in-memory': { type: 'boolean', default: false },
       demo: { type: 'boolean', default: false },
+      'keep-changes': { type: 'string', default: '30' },
       help: { type: 'boolean', default: false },
     },
   })
   const port = Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`)
-  return { port, host: values.host, dataDir: values['in-memory'] ? undefined : resolve(values['data-dir']), demo: values.demo, help: values.help }
+  const keepDays = Number(values['keep-changes'])
+  if (!Number.isFinite(keepDays) || keepDays < 0) throw new Error(`--keep-changes: not a number of days: ${values['keep-changes']}`)
+  return {
+    port,
+    host: values.host,
+    dataDir: values['in-memory'] ? undefined : resolve(values['data-dir']),
+    demo: values.demo,
+    changeRetentionMs: keepDays === 0 ? null : keepDays * 24 * 60 * 60 * 1000,
+    help: values.help,
+  }
 }
 
 async function open(dataDir: string | undefined): Promise<Db> {
@@ -83,6 +95,7 @@ async function main(): Promise<void> {
     host: opts.host,
     port: opts.port,
     adminToken: process.env.KANTINE_ADMIN_TOKEN || undefined,
+    changeRetentionMs: opts.changeRetentionMs,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   })
   server.app.log.info({ url: server.url, database: db.kind }, 'kantine server ready')
