@@ -77,6 +77,27 @@ describe('a till pushes its outbox', () => {
     expect(rows[0]?.n).toBe(3)
   })
 
+  it('applies big pushes of two tills to the same accounts at the same time without losing or doubling a sale', async () => {
+    const { f, till } = await canteen()
+    const other = await enrolTill(server, f.locationId, 'Kasse 2')
+    const bob = { card: f.bob.card, accountId: f.bob.accountId }
+    // 2 x 200 sales of 10 kr, alternating between the two accounts, pushed at once.
+    const cheap = { ...f.products.bun, unitPrice: 1000 }
+    const batch = () => Array.from({ length: 200 }, (_, i) => sale(f, i + 1, { ...(i % 2 ? bob : {}), lines: [cheap] }))
+    const pushes = await Promise.all([pushAs(server, till, batch()), pushAs(server, other, batch())])
+    for (const r of pushes) {
+      expect(r.status).toBe(200)
+      expect(r.body.results.every((x: { status: string }) => x.status === 'applied')).toBe(true)
+    }
+    expect(await balance(f.alice.accountId)).toBe(10000 - 200 * 1000)
+    expect(await balance(f.bob.accountId)).toBe(2000 - 200 * 1000)
+    const ledger = await db.query<{ n: number; sum: number }>('SELECT count(*)::int AS n, sum(amount)::bigint AS sum FROM ledger WHERE account_id = ANY($1::text[]) AND kind = $2', [
+      [f.alice.accountId, f.bob.accountId],
+      'purchase',
+    ])
+    expect(ledger.rows[0]).toEqual({ n: 400, sum: -400 * 1000 })
+  })
+
   it('stops at a gap in the seqs with 409 seq-gap and says where to resume', async () => {
     const { f, till } = await canteen()
     await pushAs(server, till, [sale(f, 1)])
