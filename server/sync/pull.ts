@@ -14,7 +14,7 @@
  * back, the live channel pokes again a little later (`HELD_BACK_REPOKE_MS`), so the till does not
  * wait for its timer to pick up what a poke announced.
  */
-import { MAX_PULL_PAGE, type PullResponse } from '../../domain/sync'
+import { MAX_PULL_PAGE, MAX_PULL_PAGE_BYTES, type PullResponse } from '../../domain/sync'
 import type { ServerContext } from '../context'
 import type { Terminal } from '../enrol'
 import { HttpError, badRequest } from '../errors'
@@ -46,13 +46,14 @@ const VISIBLE_AFTER = `municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigi
  * carries them (validated when written, changes.ts), so the database writes them into the page
  * as JSON text and the server never parses and re-serialises 5,000 entities per page.
  */
-export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number }): Promise<string> {
+export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number; maxBytes?: number }): Promise<string> {
   const cursor = parseCursor(opts.cursor)
   const horizon = await changeHorizon(ctx, terminal.municipalityId)
   if (horizon !== null && BigInt(cursor.txid) < horizon) {
     throw new HttpError(410, 'resync-required', 'the change log before this cursor has been pruned: start again from GET /sync/snapshot')
   }
-  const { last, hasMore } = await pageEnd(ctx, terminal.municipalityId, cursor, opts.limit)
+  const limit = await rowsWithin(ctx, terminal.municipalityId, cursor, opts.limit, opts.maxBytes ?? MAX_PULL_PAGE_BYTES)
+  const { last, hasMore } = await pageEnd(ctx, terminal.municipalityId, cursor, limit)
   if (!hasMore) await repokeIfHeldBack(ctx, terminal.municipalityId)
   await markSeen(ctx, terminal.id)
   const page = last ? await pageChanges(ctx, terminal, cursor, last) : { changes: null, ack_seq: null }
@@ -63,6 +64,21 @@ export async function pull(ctx: ServerContext, terminal: Terminal, opts: { curso
     serverTime: ctx.clock.now().toISOString(),
   }
   return `{"changes":${page.changes ?? '[]'},${JSON.stringify(rest).slice(1)}`
+}
+
+/**
+ * How many of the next `limit` rows fit in `maxBytes` of stored payload (at least one). Account
+ * rows carry the holder's photo (up to 200 KB): 5,000 of them would be a gigabyte for the till
+ * to parse and hold at once. The size is what Postgres stores (compressed), a cheap estimate.
+ */
+async function rowsWithin(ctx: ServerContext, municipalityId: string, cursor: Cursor, limit: number, maxBytes: number): Promise<number> {
+  const { rows } = await ctx.db.query<{ fit: number }>(
+    `SELECT count(*) FILTER (WHERE bytes <= $5)::int AS fit
+       FROM (SELECT sum(coalesce(pg_column_size(payload), 0)) OVER (ORDER BY txid, id) AS bytes
+               FROM changes WHERE ${VISIBLE_AFTER} ORDER BY txid, id LIMIT $4) head`,
+    [municipalityId, cursor.txid, cursor.id, limit, maxBytes],
+  )
+  return Math.max(1, Math.min(limit, rows[0]?.fit ?? limit))
 }
 
 interface EdgeRow {
