@@ -3,6 +3,7 @@
  * indexes are the same), WAL + synchronous=FULL as the till sets them, prepared statements, one
  * transaction. No sync code at all: the floor the till's pull path is compared against.
  */
+import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { periodKeys } from '../domain/periods'
@@ -23,7 +24,7 @@ export function openBare(dir: string): Bare {
 export type AccountRow = [
   id: string,
   holderName: string,
-  photo: string | null,
+  photoId: string | null,
   status: string,
   balance: number,
   day: number | null,
@@ -59,7 +60,7 @@ export function tillRows(data: DemoData, at = new Date()): TillRows {
     accounts: data.holders.map((h) => [
       h.accountId,
       h.name,
-      h.photo,
+      h.photo === null ? null : createHash('sha256').update(h.photo).digest('hex'),
       h.status,
       h.balance,
       h.limits.day,
@@ -74,7 +75,7 @@ export function tillRows(data: DemoData, at = new Date()): TillRows {
   }
 }
 
-const ACCOUNT_INSERT = `INSERT INTO accounts (id, holder_name, photo, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
+const ACCOUNT_INSERT = `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 /** Plain INSERTs of every row, one transaction. */
@@ -101,7 +102,7 @@ export function bulkInsert(db: Bare, rows: TillRows): number {
 export function upsertAccounts(db: Bare, rows: readonly AccountRow[]): number {
   const upsert = db.prepare(
     `${ACCOUNT_INSERT}
-     ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo = excluded.photo, status = excluded.status,
+     ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo_id = excluded.photo_id, status = excluded.status,
        balance = excluded.balance, limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
        spent = excluded.spent, denied_categories = excluded.denied_categories, allowed_locations = excluded.allowed_locations,
        synced_at = excluded.synced_at`,
@@ -116,7 +117,7 @@ export function upsertAccounts(db: Bare, rows: readonly AccountRow[]): number {
 /** Every account row of a till store (or a bare copy), keyed by id, in AccountRow shape. */
 export function readAccountRows(db: Database.Database, ids: readonly string[]): AccountRow[] {
   const stmt = db.prepare(
-    `SELECT id, holder_name, photo, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at
+    `SELECT id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at
        FROM accounts WHERE id = ?`,
   )
   stmt.raw(true)

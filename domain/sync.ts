@@ -10,8 +10,11 @@ import { CARD_NUMBER } from './card'
 
 /** Bumped when the wire format changes; the server accepts this one and the previous one. */
 export const PROTOCOL_VERSION = 1
-/** Bumped when the meaning of the data changes (a new entity, a new field the till must store). */
-export const SCHEMA_VERSION = 1
+/**
+ * Bumped when the meaning of the data changes (a new entity, a new field the till must store).
+ * 2: an account carries its holder's photo by id (`photoId`); the till fetches the image once.
+ */
+export const SCHEMA_VERSION = 2
 export const ACCEPTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION, PROTOCOL_VERSION - 1]
 
 export const MAX_PUSH_MUTATIONS = 500
@@ -80,10 +83,25 @@ export type PushResponse = z.infer<typeof PushResponse>
 
 const spent = z.object({ key: z.string().max(16), amount: ore })
 
+/** sha256 (hex) of a photo's data: URL: the photo's id, and the till's check of what it fetched. */
+export const PhotoId = z.string().regex(/^[0-9a-f]{64}$/)
+/** A holder's photo: a small image as a data: URL. */
+export const PhotoData = z
+  .string()
+  .max(200_000)
+  .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/)
+
+/** GET /sync/photos/:id */
+export const PhotoResponse = z.object({ id: PhotoId, data: PhotoData })
+export type PhotoResponse = z.infer<typeof PhotoResponse>
+
 export const AccountData = z.object({
   holderName: z.string().max(200),
-  /** A small image as a data: URL, or null. */
-  photo: z.string().max(200_000).nullable(),
+  /**
+   * The holder's photo by id, or null. Not the image itself: it would travel with every change
+   * of the account (each sale) and in every snapshot; the till fetches it once (PhotoResponse).
+   */
+  photoId: PhotoId.nullable(),
   status: z.enum(['active', 'blocked']),
   balance: ore,
   limits: z.object({ day: ore.nullable(), week: ore.nullable(), month: ore.nullable() }),
@@ -161,7 +179,7 @@ const a = AccountData.shape
 export const AccountColumns = columns({
   id,
   holderName: a.holderName,
-  photo: a.photo,
+  photoId: a.photoId,
   status: a.status,
   balance: a.balance,
   limitDay: a.limits.shape.day,

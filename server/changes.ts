@@ -44,12 +44,12 @@ export interface AccountSnapshotRow extends AccountRulesRow {
   id: string
   municipality_id: string
   holder_name: string
-  photo: string | null
+  photo_id: string | null
 }
 
 /** The SELECT list and FROM of `AccountSnapshotRow` (apply-sale.ts reads it together with the card). */
 export const ACCOUNT_SNAPSHOT_COLUMNS = `a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
-            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo`
+            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo_id`
 
 /**
  * The account as a till stores it, with the spend of the periods current when the row is written
@@ -60,7 +60,7 @@ export function accountData(a: AccountSnapshotRow, spent: (period: string) => nu
   const { keys, periods } = current
   return {
     holderName: a.holder_name,
-    photo: a.photo,
+    photoId: a.photo_id,
     status: a.status,
     balance: Number(a.balance),
     limits: { day: a.limit_day, week: a.limit_week, month: a.limit_month },

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { CARD_NUMBER } from '../domain/card'
+import { PhotoData } from '../domain/sync'
 import { systemClock, type Clock } from './clock'
 import { recordChanges } from './changes'
 import { cprDigest, cprKey, hashPin } from './crypto'
@@ -45,7 +46,7 @@ export const DemoData = z.object({
     z.object({
       accountId: id,
       name: z.string().min(1),
-      photo: z.string().max(200_000).nullable(),
+      photo: PhotoData.nullable(),
       cpr: z.string().regex(/^[0-9]{10}$/),
       balance: ore.min(0),
       status: z.enum(['active', 'blocked']),

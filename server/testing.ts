@@ -66,6 +66,9 @@ export interface Fixture {
   bob: { accountId: string; card: string }
 }
 
+/** Bob's photo in every fixture (a tiny valid SVG). */
+export const BOB_PHOTO = 'data:image/svg+xml;base64,PHN2Zy8+'
+
 /** A tiny municipality: two canteens, three products, two pupils. */
 export function fixtureData(suffix = uniqueSuffix()): Fixture {
   const s = suffix.toLowerCase()
@@ -120,7 +123,7 @@ export function fixtureData(suffix = uniqueSuffix()): Fixture {
       {
         accountId: bob.accountId,
         name: 'Bob Bertelsen',
-        photo: 'data:image/svg+xml;base64,PHN2Zy8+',
+        photo: BOB_PHOTO,
         cpr: '0202102345',
         balance: 2000,
         status: 'active',

@@ -17,7 +17,7 @@ export function hashPin(pin: string): string {
 export function account(over: Partial<AccountData> = {}): AccountData {
   return {
     holderName: 'Freja Nielsen',
-    photo: null,
+    photoId: null,
     status: 'active',
     balance: 15000,
     limits: { day: null, week: null, month: null },

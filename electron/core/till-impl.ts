@@ -135,7 +135,10 @@ export async function openTill(opts: TillOptions): Promise<Till> {
       if (!card.ok) return { ok: false, reason: 'card-number-invalid' }
       const now = periodKeys(clock.now())
       const found = readCardAccount(db, card.number, ackedSeq(), now)
-      return found ? { ok: true, card: cardInfo(found, now) } : { ok: false, reason: 'unknown-card' }
+      if (!found) return { ok: false, reason: 'unknown-card' }
+      // Shown at once without the photo; it follows (data.changed) if it has to be fetched.
+      if (found.photoId && !found.photo) void sync.fetchPhoto(found.photoId)
+      return { ok: true, card: cardInfo(found, now) }
     },
     'sale.record': ({ cardNumber, lines }) => {
       const cashier = requireRole('cashier')

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDb } from '../testing'
 import { MIGRATIONS, UnknownMigrationError, migrate, type Db } from '.'
@@ -24,6 +25,31 @@ describe('the database', () => {
     await db.query(`INSERT INTO payments (id, account_id, kind, amount, status) VALUES (gen_random_uuid(), 'acc-old', 'deposit', 10000, 'created')`)
     const accounts = await db.query<{ id: string; balance: number }>(`SELECT id, balance FROM accounts WHERE id = 'acc-old'`)
     expect(accounts.rows).toEqual([{ id: 'acc-old', balance: 0 }])
+  })
+
+  it('0005 gives change-log accounts their photo id in place of the photo (sync schema 2)', async () => {
+    const old = await openTestDb()
+    try {
+      await migrate(old, MIGRATIONS.slice(0, 4))
+      const photo = 'data:image/svg+xml;base64,PHN2Zy8+'
+      await old.query(`INSERT INTO municipalities (id, name) VALUES ('m-p', 'Fotoby')`)
+      await old.query(`INSERT INTO holders (id, municipality_id, name, photo) VALUES ('h-p', 'm-p', 'Pia', $1)`, [photo])
+      await old.query(
+        `INSERT INTO changes (municipality_id, entity, entity_id, payload) VALUES ('m-p', 'account', 'a-p', $1::text::jsonb), ('m-p', 'account', 'a-q', $2::text::jsonb)`,
+        [JSON.stringify({ holderName: 'Pia', photo }), JSON.stringify({ holderName: 'Quinn', photo: null })],
+      )
+      await migrate(old)
+      const { rows } = await old.query<{ payload: Record<string, unknown> }>(`SELECT payload FROM changes WHERE municipality_id = 'm-p' ORDER BY entity_id`)
+      const id = createHash('sha256').update(photo).digest('hex')
+      expect(rows.map((r) => r.payload)).toEqual([
+        { holderName: 'Pia', photoId: id },
+        { holderName: 'Quinn', photoId: null },
+      ])
+      const holder = await old.query<{ photo_id: string }>(`SELECT photo_id FROM holders WHERE id = 'h-p'`)
+      expect(holder.rows[0]?.photo_id).toBe(id)
+    } finally {
+      await old.close()
+    }
   })
 
   it('applies nothing the second time', async () => {

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PullResponse, SCHEMA_VERSION, type Change } from '../../domain/sync'
+import { createHash } from 'node:crypto'
+import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PhotoData, PhotoResponse, PullResponse, SCHEMA_VERSION, type Change } from '../../domain/sync'
 import { setAccountStatus } from '../accounts'
 import { startServer, type RunningServer } from '../app'
 import type { Db } from '../db'
 import { pull } from './pull'
-import { api, connectLive, enrolTill, openTestDb, pullAll, pullBarrier, pullPage, pushAs, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
+import { BOB_PHOTO, api, connectLive, enrolTill, openTestDb, pullAll, pullBarrier, pullPage, pushAs, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
 
 const key = (c: Change) => `${c.entity}:${c.id}`
+const BOB_PHOTO_ID = createHash('sha256').update(BOB_PHOTO).digest('hex')
 
 describe('a till pulls the changes of its municipality', () => {
   let db: Db
@@ -67,7 +69,7 @@ describe('a till pulls the changes of its municipality', () => {
     for (let i = 1; i < txids.length; i++) expect(txids[i]! >= txids[i - 1]!).toBe(true)
   })
 
-  it('sends the account as the till stores it: holder, photo, balance and the spend of the current periods', async () => {
+  it('sends the account as the till stores it: holder, photo id, balance and the spend of the current periods', async () => {
     const { f, till } = await canteen()
     const start = (await pullAll(server, till)).cursor
     await pushAs(server, till, [sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId })])
@@ -77,7 +79,7 @@ describe('a till pulls the changes of its municipality', () => {
     expect(change).toMatchObject({ entity: 'account', id: f.bob.accountId })
     expect('data' in change && AccountData.parse(change.data)).toEqual({
       holderName: 'Bob Bertelsen',
-      photo: 'data:image/svg+xml;base64,PHN2Zy8+',
+      photoId: BOB_PHOTO_ID,
       status: 'active',
       balance: 500,
       limits: { day: 3000, week: null, month: null },
@@ -85,6 +87,34 @@ describe('a till pulls the changes of its municipality', () => {
       deniedCategoryIds: [f.data.categories[1]!.id],
       allowedLocationIds: [f.locationId],
     })
+  })
+
+  it('serves a photo by its id to the tills of its municipality only', async () => {
+    const { till } = await canteen()
+    const neighbour = await seedFixture(db, clock)
+    const stranger = await enrolTill(server, neighbour.locationId)
+    const versions = `protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION}`
+    const photo = await api(server, 'GET', `/sync/photos/${BOB_PHOTO_ID}?${versions}`, { token: till.token })
+    expect(PhotoResponse.parse(photo.body)).toEqual({ id: BOB_PHOTO_ID, data: BOB_PHOTO })
+    // The neighbour's Bob has the same picture, so the same id: found in its own municipality.
+    expect((await api(server, 'GET', `/sync/photos/${BOB_PHOTO_ID}?${versions}`, { token: stranger.token })).status).toBe(200)
+    await db.query(`UPDATE holders SET photo = NULL WHERE municipality_id = $1`, [neighbour.municipalityId])
+    expect(await api(server, 'GET', `/sync/photos/${BOB_PHOTO_ID}?${versions}`, { token: stranger.token })).toMatchObject({ status: 404 })
+    expect(await api(server, 'GET', `/sync/photos/not-a-hash?${versions}`, { token: till.token })).toMatchObject({ status: 400 })
+    expect((await api(server, 'GET', `/sync/photos/${BOB_PHOTO_ID}?${versions}`)).status).toBe(401)
+  })
+
+  it('still serves a till of the previous schema: its accounts carry the photo itself', async () => {
+    const { f, till } = await canteen()
+    const AccountDataV1 = AccountData.omit({ photoId: true }).extend({ photo: PhotoData.nullable() })
+    const r = await api(server, 'GET', `/sync/pull?cursor=0:0&protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION - 1}`, { token: till.token })
+    expect(r.status).toBe(200)
+    const v1 = (r.body as { changes: { entity: string; id: string; data?: unknown }[] }).changes.filter((c) => c.entity === 'account')
+    const photoOf = (id: string) => AccountDataV1.strict().parse(v1.find((c) => c.id === id)!.data).photo
+    expect(photoOf(f.bob.accountId)).toBe(BOB_PHOTO)
+    expect(photoOf(f.alice.accountId)).toBeNull()
+    // A snapshot is for tills of the current schema.
+    expect(await api(server, 'GET', `/sync/snapshot?protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION - 1}`, { token: till.token })).toMatchObject({ status: 426 })
   })
 
   it('acknowledges its own seqs only, and only in the page that carries their effects', async () => {

@@ -14,7 +14,7 @@
  * back, the live channel pokes again a little later (`HELD_BACK_REPOKE_MS`), so the till does not
  * wait for its timer to pick up what a poke announced.
  */
-import { MAX_PULL_PAGE, MAX_PULL_PAGE_BYTES, type PullResponse } from '../../domain/sync'
+import { MAX_PULL_PAGE, MAX_PULL_PAGE_BYTES, SCHEMA_VERSION, type PullResponse } from '../../domain/sync'
 import type { ServerContext } from '../context'
 import type { Terminal } from '../enrol'
 import { HttpError, badRequest } from '../errors'
@@ -46,7 +46,15 @@ const VISIBLE_AFTER = `municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigi
  * carries them (validated when written, changes.ts), so the database writes them into the page
  * as JSON text and the server never parses and re-serialises 5,000 entities per page.
  */
-export async function pull(ctx: ServerContext, terminal: Terminal, opts: { cursor: string; limit: number; maxBytes?: number }): Promise<string> {
+export interface PullOptions {
+  cursor: string
+  limit: number
+  maxBytes?: number
+  /** The sync schema the till speaks (default: the current one); schema 1 gets photos inline. */
+  schema?: number
+}
+
+export async function pull(ctx: ServerContext, terminal: Terminal, opts: PullOptions): Promise<string> {
   const cursor = parseCursor(opts.cursor)
   const horizon = await changeHorizon(ctx, terminal.municipalityId)
   if (horizon !== null && BigInt(cursor.txid) < horizon) {
@@ -56,7 +64,7 @@ export async function pull(ctx: ServerContext, terminal: Terminal, opts: { curso
   const { last, hasMore } = await pageEnd(ctx, terminal.municipalityId, cursor, limit)
   if (!hasMore) await repokeIfHeldBack(ctx, terminal.municipalityId)
   await markSeen(ctx, terminal.id)
-  const page = last ? await pageChanges(ctx, terminal, cursor, last) : { changes: null, ack_seq: null }
+  const page = last ? await pageChanges(ctx, terminal, cursor, last, opts.schema ?? SCHEMA_VERSION) : { changes: null, ack_seq: null }
   const rest: Omit<PullResponse, 'changes'> = {
     cursor: last ? formatCursor(last) : opts.cursor,
     hasMore,
@@ -133,16 +141,20 @@ async function pageEnd(ctx: ServerContext, municipalityId: string, cursor: Curso
  * till's change rows sort in seq order (its pushes take turns on one lock before they get an
  * xid), and a page never ends inside a push batch (`pageEnd`).
  */
-async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor, last: Cursor): Promise<{ changes: string | null; ack_seq: number | null }> {
+async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor, last: Cursor, schema: number): Promise<{ changes: string | null; ack_seq: number | null }> {
   const { rows } = await ctx.db.query<{ changes: string | null; ack_seq: number | null }>(
+    // Schema 1 (the previous one, still served) had the photo itself in the account, not its id.
     `SELECT '[' || string_agg(
               concat('{"entity":', to_json(entity), ',"id":', to_json(entity_id),
-                     CASE WHEN payload IS NULL THEN ',"deleted":true}' ELSE concat(',"data":', payload, '}') END),
+                     CASE WHEN payload IS NULL THEN ',"deleted":true}'
+                          WHEN $7::int = 1 AND entity = 'account' THEN concat(',"data":', (payload - 'photoId') || jsonb_build_object('photo',
+                            (SELECT h.photo FROM holders h WHERE h.municipality_id = $1 AND h.photo_id = payload->>'photoId' LIMIT 1)), '}')
+                          ELSE concat(',"data":', payload, '}') END),
               ',' ORDER BY txid, id) || ']' AS changes,
             max(origin_seq) FILTER (WHERE origin_terminal = $6) AS ack_seq
        FROM changes
       WHERE municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigint) AND (txid, id) <= ($4::xid8, $5::bigint)`,
-    [terminal.municipalityId, after.txid, after.id, last.txid, last.id, terminal.id],
+    [terminal.municipalityId, after.txid, after.id, last.txid, last.id, terminal.id, schema],
   )
   return rows[0]!
 }

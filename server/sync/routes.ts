@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { PushRequest } from '../../domain/sync'
+import { PhotoId, PushRequest, SCHEMA_VERSION } from '../../domain/sync'
 import { requireTerminal, terminalOf } from '../auth'
 import type { ServerContext } from '../context'
-import { HttpError, parseInput } from '../errors'
+import { HttpError, notFound, parseInput } from '../errors'
 import type { LiveHub } from './live'
 import { START_CURSOR, parseLimit, pull } from './pull'
 import { push } from './push'
@@ -19,12 +19,15 @@ const VersionQuery = z.object({
 })
 
 /** Every sync request states its protocol and schema (DESIGN.md); a GET does it in the query. */
-function checkQueryVersions(query: z.infer<typeof VersionQuery>, what: string): void {
+function checkQueryVersions(query: z.infer<typeof VersionQuery>, what: string): number {
   if (query.protocol === undefined || query.schema === undefined) {
     throw new HttpError(426, 'protocol-unsupported', `a ${what} must state its protocol and schema: ?protocol=N&schema=N`)
   }
   checkVersions({ protocol: query.protocol, schema: query.schema })
+  return query.schema
 }
+
+const PhotoParams = z.object({ id: PhotoId })
 
 const PullQuery = z.object({
   cursor: z.string().max(100).optional(),
@@ -48,15 +51,29 @@ export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContex
 
   app.get('/sync/pull', async (request, reply) => {
     const query = parseInput(PullQuery, request.query, 'pull query')
-    checkQueryVersions(query, 'pull')
-    const page = await pull(ctx, terminalOf(request), { cursor: query.cursor ?? START_CURSOR, limit: parseLimit(query.limit) })
+    const schema = checkQueryVersions(query, 'pull')
+    const page = await pull(ctx, terminalOf(request), { cursor: query.cursor ?? START_CURSOR, limit: parseLimit(query.limit), schema })
     // Already JSON text: Fastify sends a string with a JSON content type as it is.
     return reply.type('application/json; charset=utf-8').send(page)
   })
 
   app.get('/sync/snapshot', async (request, reply) => {
-    checkQueryVersions(parseInput(VersionQuery, request.query, 'snapshot query'), 'snapshot')
+    const schema = checkQueryVersions(parseInput(VersionQuery, request.query, 'snapshot query'), 'snapshot')
+    // Snapshots came with schema 2: no till of schema 1 asks for one.
+    if (schema < SCHEMA_VERSION) throw new HttpError(426, 'protocol-unsupported', `a snapshot needs schema ${SCHEMA_VERSION}; update the till`)
     return reply.type('application/json; charset=utf-8').send(await snapshot(ctx, terminalOf(request)))
+  })
+
+  // A photo never changes under its id (the sha256 of its data): the till may keep it for good.
+  app.get('/sync/photos/:id', async (request, reply) => {
+    checkQueryVersions(parseInput(VersionQuery, request.query, 'photo query'), 'photo request')
+    const { id } = parseInput(PhotoParams, request.params, 'photo id')
+    const { rows } = await ctx.db.query<{ photo: string }>('SELECT photo FROM holders WHERE municipality_id = $1 AND photo_id = $2 LIMIT 1', [
+      terminalOf(request).municipalityId,
+      id,
+    ])
+    if (!rows[0]) throw notFound('no such photo in this municipality')
+    return reply.header('cache-control', 'private, max-age=31536000, immutable').send({ id, data: rows[0].photo })
   })
 
   app.get('/sync/live', { websocket: true }, (socket, request) => {

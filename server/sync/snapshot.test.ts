@@ -11,7 +11,7 @@ function asChanges(s: SnapshotResponse): Change[] {
   const accounts = a.id.map((id, i): Change => {
     const data: AccountData = {
       holderName: a.holderName[i]!,
-      photo: a.photo[i]!,
+      photoId: a.photoId[i]!,
       status: a.status[i]!,
       balance: a.balance[i]!,
       limits: { day: a.limitDay[i]!, week: a.limitWeek[i]!, month: a.limitMonth[i]! },

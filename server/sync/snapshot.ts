@@ -50,7 +50,7 @@ export async function snapshot(ctx: ServerContext, terminal: Terminal): Promise<
     const accounts = await tx.query<{ json: string }>(
       `SELECT json_build_object(
                 'id', coalesce(json_agg(a.id), '[]'), 'holderName', coalesce(json_agg(h.name), '[]'),
-                'photo', coalesce(json_agg(h.photo), '[]'), 'status', coalesce(json_agg(a.status), '[]'),
+                'photoId', coalesce(json_agg(h.photo_id), '[]'), 'status', coalesce(json_agg(a.status), '[]'),
                 'balance', coalesce(json_agg(a.balance), '[]'), 'limitDay', coalesce(json_agg(a.limit_day), '[]'),
                 'limitWeek', coalesce(json_agg(a.limit_week), '[]'), 'limitMonth', coalesce(json_agg(a.limit_month), '[]'),
                 'spentDay', coalesce(json_agg(coalesce(sd.amount, 0)), '[]'), 'spentWeek', coalesce(json_agg(coalesce(sw.amount, 0)), '[]'),

@@ -9,6 +9,7 @@ import { periodKeys } from '../../domain/periods'
 import { readCardAccount } from '../../electron/core/store/accounts'
 import { openDb } from '../../electron/core/store/db'
 import { getSetting } from '../../electron/core/store/settings'
+import { BOB_PHOTO } from '../../server/testing'
 import { eventually, startCluster, type Cluster, type TestTill } from '../support/cluster'
 
 let c: Cluster
@@ -383,5 +384,37 @@ describe('a till away for longer than the server keeps its change log', () => {
     expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
     expect(await t.call('card.lookup', { cardNumber: bob.card })).toMatchObject({ ok: true, card: { status: 'blocked' } })
     await unblockAccount(c.server.ctx, bob.accountId, 'guardian:test')
+  })
+})
+
+describe("the holder's photo", () => {
+  it('is fetched the first time the card is looked up online, then shown also offline', async () => {
+    const { bob } = c.fixture
+    const photoOf = async (t: TestTill) => {
+      const r = await t.call('card.lookup', { cardNumber: bob.card })
+      if (!r.ok) throw new Error(r.reason)
+      return r.card.photo
+    }
+    const t = await c.newTill('till-photo')
+    await goOffline(t)
+    expect(await photoOf(t)).toBeNull() // never fetched, and no server to ask: initials, no error
+    t.proxy.setOffline(false)
+    await t.call('sync.now')
+
+    const changed = new Promise<string[]>((resolve) => {
+      const off = t.till.subscribe((m) => {
+        if (m.event === 'data.changed') {
+          off()
+          resolve((m.payload as { entities: string[] }).entities)
+        }
+      })
+    })
+    expect(await photoOf(t)).toBeNull() // shown at once; the photo follows
+    expect(await changed).toEqual(['photo'])
+    expect(await photoOf(t)).toBe(BOB_PHOTO)
+    expect(t.proxy.requests.filter((u) => u.startsWith('/sync/photos/'))).toHaveLength(1)
+
+    await goOffline(t)
+    expect(await photoOf(t)).toBe(BOB_PHOTO)
   })
 })

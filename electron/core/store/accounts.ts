@@ -7,6 +7,7 @@ interface CardAccountRow {
   card_status: 'active' | 'replaced' | 'lost'
   account_id: string
   holder_name: string
+  photo_id: string | null
   photo: string | null
   status: 'active' | 'blocked'
   balance: number
@@ -24,7 +25,9 @@ export interface CardAccount {
   cardStatus: 'active' | 'replaced' | 'lost'
   accountId: string
   holderName: string
+  /** The holder's photo, or null: none, or not fetched yet (`photoId` says which). */
   photo: string | null
+  photoId: string | null
   syncedAt: string
   /** The account as the rules see it: the pulled state plus this till's unacknowledged sales. */
   view: AccountView
@@ -38,9 +41,9 @@ export interface CardAccount {
 export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, now: PeriodKeys): CardAccount | null {
   const row = db
     .prepare(
-      `SELECT c.number, c.status AS card_status, a.id AS account_id, a.holder_name, a.photo, a.status, a.balance,
+      `SELECT c.number, c.status AS card_status, a.id AS account_id, a.holder_name, a.photo_id, p.data AS photo, a.status, a.balance,
               a.limit_day, a.limit_week, a.limit_month, a.spent, a.denied_categories, a.allowed_locations, a.synced_at
-         FROM cards c JOIN accounts a ON a.id = c.account_id
+         FROM cards c JOIN accounts a ON a.id = c.account_id LEFT JOIN photos p ON p.id = a.photo_id
         WHERE c.number = ?`,
     )
     .get(cardNumber) as CardAccountRow | undefined
@@ -67,6 +70,7 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
     accountId: row.account_id,
     holderName: row.holder_name,
     photo: row.photo,
+    photoId: row.photo_id,
     syncedAt: row.synced_at,
     view: {
       status: row.status,

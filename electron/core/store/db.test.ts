@@ -36,6 +36,25 @@ describe('the till store', () => {
     db.close()
   })
 
+  it('0002 moves a schema-1 till to photo ids: photos dropped, cursor cleared (a new snapshot follows), outbox kept', () => {
+    const dir = tmp()
+    const old = openDb(dir, MIGRATIONS.slice(0, 1))
+    old.prepare(`INSERT INTO outbox (mutation_id, kind, payload, created_at) VALUES ('m1', 'sale.record', '{}', '2026-11-24T10:00:00Z')`).run()
+    old
+      .prepare(
+        `INSERT INTO accounts (id, holder_name, photo, status, balance, spent, denied_categories, synced_at)
+         VALUES ('a-1', 'Pia', 'data:image/svg+xml;base64,PHN2Zy8+', 'active', 100, '{}', '[]', '2026-11-24T10:00:00Z')`,
+      )
+      .run()
+    old.prepare(`INSERT INTO settings (key, value) VALUES ('pull_cursor', '12:34'), ('acked_seq', '7')`).run()
+    old.close()
+    const db = openDb(dir, MIGRATIONS.slice(0, 2))
+    expect(db.prepare('SELECT id, photo_id, balance FROM accounts').all()).toEqual([{ id: 'a-1', photo_id: null, balance: 100 }])
+    expect(db.prepare('SELECT key, value FROM settings ORDER BY key').all()).toEqual([{ key: 'acked_seq', value: '7' }])
+    expect(db.prepare('SELECT mutation_id FROM outbox').all()).toEqual([{ mutation_id: 'm1' }])
+    db.close()
+  })
+
   it('refuses to start on a database from a newer build', () => {
     const dir = tmp()
     openDb(dir).close()

@@ -37,7 +37,7 @@ export function applySnapshot(db: Db, snap: SnapshotResponse): Set<string> {
   const c = snap.cards
   // Plain INSERTs: the tables are emptied first, so nothing can conflict.
   const insertAccount = db.prepare(
-    `INSERT INTO accounts (id, holder_name, photo, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
+    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertCard = db.prepare('INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)')
@@ -53,7 +53,7 @@ export function applySnapshot(db: Db, snap: SnapshotResponse): Set<string> {
       insertAccount.run(
         a.id[i],
         a.holderName[i],
-        a.photo[i],
+        a.photoId[i],
         a.status[i],
         a.balance[i],
         a.limitDay[i],
@@ -75,9 +75,9 @@ export function applySnapshot(db: Db, snap: SnapshotResponse): Set<string> {
 
 function prepare(db: Db, syncedAt: string) {
   const account = db.prepare(
-    `INSERT INTO accounts (id, holder_name, photo, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
+    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo = excluded.photo, status = excluded.status,
+     ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo_id = excluded.photo_id, status = excluded.status,
        balance = excluded.balance, limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
        spent = excluded.spent, denied_categories = excluded.denied_categories, allowed_locations = excluded.allowed_locations,
        synced_at = excluded.synced_at`,
@@ -105,7 +105,7 @@ function prepare(db: Db, syncedAt: string) {
   const accountParams = (id: string, a: AccountData) => [
     id,
     a.holderName,
-    a.photo,
+    a.photoId,
     a.status,
     a.balance,
     a.limits.day,

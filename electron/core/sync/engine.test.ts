@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -39,11 +40,12 @@ describe('pull page size', () => {
  * A sync server on loopback that answers pulls with the pages a test gives it, and records each
  * pull's query. Without `snapshot` it has no /sync/snapshot (404), like a server before it.
  */
-async function fakeServer(answer: (query: URLSearchParams) => string, snapshot?: () => string) {
+async function fakeServer(answer: (query: URLSearchParams) => string, snapshot?: () => string, photo?: (id: string) => string) {
   const pulls: URLSearchParams[] = []
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname === '/sync/snapshot' && snapshot) return res.writeHead(200, { 'content-type': 'application/json' }).end(snapshot())
+    if (url.pathname.startsWith('/sync/photos/') && photo) return res.writeHead(200, { 'content-type': 'application/json' }).end(photo(url.pathname.slice(13)))
     if (url.pathname !== '/sync/pull') return res.writeHead(404).end()
     pulls.push(url.searchParams)
     res.writeHead(200, { 'content-type': 'application/json' }).end(answer(url.searchParams))
@@ -58,7 +60,7 @@ const account = (id: string, balance: number) => ({
   id,
   data: {
     holderName: 'Alice',
-    photo: null,
+    photoId: null,
     status: 'active',
     balance,
     limits: { day: null, week: null, month: null },
@@ -150,7 +152,7 @@ describe('the sync engine pulling pages', () => {
       accounts: {
         ...accounts,
         holderName: col('Alice'),
-        photo: col(null),
+        photoId: col(null),
         status: col('active'),
         limitDay: col(null),
         limitWeek: col(null),
@@ -201,6 +203,24 @@ describe('the sync engine pulling pages', () => {
       expect(db.prepare('SELECT COUNT(*) AS n FROM accounts').get()).toEqual({ n: 0 })
       expect(getSetting(db, 'pull_cursor')).toBeNull()
       expect(server.pulls).toHaveLength(0)
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+    }
+  })
+
+  it('keeps a fetched photo only when it is the image its id names', async () => {
+    const real = 'data:image/svg+xml;base64,PHN2Zy8+'
+    const id = createHash('sha256').update(real).digest('hex')
+    const other = createHash('sha256').update('data:image/png;base64,AAAA').digest('hex')
+    // The server answers every photo id with the same image.
+    const server = await fakeServer(() => page([], '1:1', false), undefined, (asked) => JSON.stringify({ id: asked, data: real }))
+    const { db, engine } = enrolledTill(server.url)
+    try {
+      await engine.syncNow()
+      await Promise.all([engine.fetchPhoto(other), engine.fetchPhoto(id)])
+      expect(db.prepare('SELECT id FROM photos').all()).toEqual([{ id }])
     } finally {
       await engine.stop()
       db.close()

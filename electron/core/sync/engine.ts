@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import WebSocket from 'ws'
 import type { SyncStatus } from '../api/contract'
 import type { Clock } from '../clock'
 import type { Db } from '../store/db'
 import { outboxCounts, pendingMutations, recordPushResults } from '../store/outbox'
+import { hasPhoto, savePhoto } from '../store/photos'
 import { applyPullPage, applySnapshot } from '../store/pull'
 import { getSetting, setSetting } from '../store/settings'
 import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS } from '../../../domain/sync'
@@ -77,6 +79,7 @@ export class SyncEngine {
   private liveFailures = 0
   private liveTimer: NodeJS.Timeout | null = null
   private client: SyncClient | null = null
+  private readonly photosInFlight = new Map<string, Promise<void>>()
 
   constructor(private readonly o: SyncEngineOptions) {}
 
@@ -84,6 +87,35 @@ export class SyncEngine {
     if (!this.o.serverUrl) return
     this.kick()
     if (this.o.live !== false) this.connectLive()
+  }
+
+  /**
+   * Fetches a holder's photo the till does not have yet, checks it is the image its id names
+   * (sha256) and keeps it (store/photos.ts); then views re-read the card. Quietly does nothing
+   * when offline or not enrolled: the card shows initials, and the next lookup tries again. One
+   * request per photo at a time, however often the card is looked up meanwhile.
+   */
+  fetchPhoto(id: string): Promise<void> {
+    const running = this.photosInFlight.get(id)
+    if (running) return running
+    if (this.stopped || !this.online || hasPhoto(this.o.db, id)) return Promise.resolve()
+    const fetching = (async () => {
+      try {
+        const client = await this.ensureClient()
+        if (!client) return
+        const photo = await client.photo(id)
+        if (createHash('sha256').update(photo.data, 'utf8').digest('hex') !== id) throw new Error(`photo ${id} does not match its id`)
+        if (this.stopped) return
+        savePhoto(this.o.db, id, photo.data, this.o.clock.now())
+        this.o.onDataChanged(['photo'])
+      } catch (err) {
+        this.o.log('warn', 'photo not fetched', { id, error: (err as Error).message })
+      } finally {
+        this.photosInFlight.delete(id)
+      }
+    })()
+    this.photosInFlight.set(id, fetching)
+    return fetching
   }
 
   /** Is the till's view of the server current? Decides whether sales are "offline". */

@@ -6,6 +6,7 @@ import {
   PullResponse,
   PushResponse,
   SCHEMA_VERSION,
+  PhotoResponse,
   SnapshotResponse,
   type Mutation,
 } from '../../../domain/sync'
@@ -29,6 +30,8 @@ export interface SyncClient {
   pull(cursor: string, limit: number): Promise<PullResponse>
   /** Everything the till holds as of one moment (a till that has never pulled). */
   snapshot(): Promise<SnapshotResponse>
+  /** A holder's photo by id. */
+  photo(id: string): Promise<PhotoResponse>
 }
 
 export interface HttpOptions {
@@ -91,6 +94,12 @@ export function createSyncClient(opts: HttpOptions & { token: string }): SyncCli
         // A municipality of 50,000 pupils is a few seconds' download on a slow line.
         { method: 'GET', headers, timeoutMs: Math.max(opts.timeoutMs ?? 0, 120_000) },
         SnapshotResponse,
+      ),
+    photo: (id) =>
+      request(
+        `${base}/sync/photos/${encodeURIComponent(id)}?${new URLSearchParams({ protocol: String(PROTOCOL_VERSION), schema: String(SCHEMA_VERSION) })}`,
+        { method: 'GET', headers, timeoutMs: opts.timeoutMs },
+        PhotoResponse,
       ),
   }
 }

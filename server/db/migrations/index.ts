@@ -2,6 +2,7 @@ import * as init from './0001_init'
 import * as payments from './0002_payments'
 import * as pushBatch from './0003_push_batch'
 import * as changeRetention from './0004_change_retention'
+import * as photoIds from './0005_photo_ids'
 
 export interface Migration {
   version: number
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, ...payments },
   { version: 3, ...pushBatch },
   { version: 4, ...changeRetention },
+  { version: 5, ...photoIds },
 ]

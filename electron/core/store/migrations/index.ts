@@ -1,4 +1,5 @@
 import m0001 from './0001_init'
+import m0002 from './0002_photo_ids'
 
 /**
  * Every migration, in order, imported statically (no folder scan at run time, so the bundled
@@ -7,4 +8,5 @@ import m0001 from './0001_init'
  */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: '0001_init', sql: m0001 },
+  { version: 2, name: '0002_photo_ids', sql: m0002 },
 ]
