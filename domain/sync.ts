@@ -19,7 +19,7 @@ export const ACCEPTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION, PROTOCOL
 
 export const MAX_PUSH_MUTATIONS = 500
 export const MAX_PULL_PAGE = 5000
-/** Stored bytes of payload per pull page (a page of account rows with photos is cut short; it says hasMore). */
+/** Stored bytes of payload per pull page (a page of products with images is cut short; it says hasMore). */
 export const MAX_PULL_PAGE_BYTES = 8 * 1024 * 1024
 /** Bytes; a larger push body is refused before it is parsed. */
 export const MAX_PUSH_BYTES = 4 * 1024 * 1024

@@ -75,9 +75,9 @@ export async function pull(ctx: ServerContext, terminal: Terminal, opts: PullOpt
 }
 
 /**
- * How many of the next `limit` rows fit in `maxBytes` of stored payload (at least one). Account
- * rows carry the holder's photo (up to 200 KB): 5,000 of them would be a gigabyte for the till
- * to parse and hold at once. The size is what Postgres stores (compressed), a cheap estimate.
+ * How many of the next `limit` rows fit in `maxBytes` of stored payload (at least one). A product
+ * row carries its image (up to 200 KB): 5,000 of them would be a gigabyte for the till to parse
+ * and hold at once. The size is what Postgres stores (compressed), a cheap estimate.
  */
 async function rowsWithin(ctx: ServerContext, municipalityId: string, cursor: Cursor, limit: number, maxBytes: number): Promise<number> {
   const { rows } = await ctx.db.query<{ fit: number }>(
