@@ -1,37 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MAX_PUSH_BYTES, PROTOCOL_VERSION, PushResponse, SCHEMA_VERSION } from '../../domain/sync'
 import { accountSummary } from '../accounts'
 import { accountSnapshots } from '../changes'
-import { startServer, type RunningServer } from '../app'
-import type { Db } from '../db'
-import { api, enrolTill, openTestDb, pushAs, pushBody, sale, seedFixture, testClock, type Fixture, type Till } from '../testing'
+import { serverSuite } from '../test-suite'
+import { api, enrolTill, pushAs, pushBody, sale, seedFixture, type Fixture } from '../testing'
 
 describe('a till pushes its outbox', () => {
-  let db: Db
-  let server: RunningServer
-  const clock = testClock()
-
-  beforeAll(async () => {
-    db = await openTestDb()
-    server = await startServer({ db, clock })
-  })
-  afterAll(async () => {
-    await server.close()
-    await db.close()
-  })
-
-  /** A fresh municipality and a till at its first canteen: each story starts from known balances. */
-  async function canteen(): Promise<{ f: Fixture; till: Till }> {
-    const f = await seedFixture(db, clock)
-    return { f, till: await enrolTill(server, f.locationId) }
-  }
-  const balance = async (accountId: string) => (await accountSummary(server.ctx, accountId))!.balance
-  const ledgerCount = async (accountId: string) => (await accountSummary(server.ctx, accountId))!.ledger.length
+  const s = serverSuite()
+  const { clock } = s
+  const canteen = () => s.canteen()
+  const balance = async (accountId: string) => (await accountSummary(s.server.ctx, accountId))!.balance
+  const ledgerCount = async (accountId: string) => (await accountSummary(s.server.ctx, accountId))!.ledger.length
 
   it('applies a sale exactly once: the repeated push is answered from the record, the ledger is unchanged', async () => {
     const { f, till } = await canteen()
     const mutations = [sale(f, 1)]
-    const first = await pushAs(server, till, mutations)
+    const first = await pushAs(s.server, till, mutations)
     expect(first.status).toBe(200)
     expect(PushResponse.parse(first.body)).toEqual({
       lastAppliedSeq: 1,
@@ -40,7 +24,7 @@ describe('a till pushes its outbox', () => {
     expect(await balance(f.alice.accountId)).toBe(10000 - 1500)
     const entries = await ledgerCount(f.alice.accountId)
 
-    const again = await pushAs(server, till, mutations)
+    const again = await pushAs(s.server, till, mutations)
     expect(again).toEqual(first)
     expect(await balance(f.alice.accountId)).toBe(8500)
     expect(await ledgerCount(f.alice.accountId)).toBe(entries)
@@ -49,10 +33,10 @@ describe('a till pushes its outbox', () => {
   it('books the purchase in the ledger and in the day, week and month spend', async () => {
     const { f, till } = await canteen()
     const m = sale(f, 1, { lines: [{ ...f.products.bun, qty: 2 }] })
-    await pushAs(server, till, [m])
-    const summary = (await accountSummary(server.ctx, f.alice.accountId))!
+    await pushAs(s.server, till, [m])
+    const summary = (await accountSummary(s.server.ctx, f.alice.accountId))!
     expect(summary.ledger[0]).toMatchObject({ kind: 'purchase', amount: -3000, saleId: m.kind === 'sale.record' ? m.payload.saleId : '' })
-    const { rows } = await db.query<{ period: string; amount: number }>('SELECT period, amount FROM account_spend WHERE account_id = $1 ORDER BY period', [
+    const { rows } = await s.db.query<{ period: string; amount: number }>('SELECT period, amount FROM account_spend WHERE account_id = $1 ORDER BY period', [
       f.alice.accountId,
     ])
     expect(rows).toEqual([
@@ -60,38 +44,38 @@ describe('a till pushes its outbox', () => {
       { period: 'm:2026-11', amount: 3000 },
       { period: 'w:2026-W48', amount: 3000 },
     ])
-    const lines = await db.query('SELECT line_no, product_id, qty, unit_price FROM sale_lines WHERE sale_id = $1', [m.payload.saleId])
+    const lines = await s.db.query('SELECT line_no, product_id, qty, unit_price FROM sale_lines WHERE sale_id = $1', [m.payload.saleId])
     expect(lines.rows).toEqual([{ line_no: 1, product_id: f.products.bun.productId, qty: 2, unit_price: 1500 }])
   })
 
   it('answers two overlapping pushes of the same outbox alike, and applies each sale once', async () => {
     const { f, till } = await canteen()
     const mutations = [sale(f, 1), sale(f, 2), sale(f, 3)]
-    const [a, b] = await Promise.all([pushAs(server, till, mutations), pushAs(server, till, mutations)])
+    const [a, b] = await Promise.all([pushAs(s.server, till, mutations), pushAs(s.server, till, mutations)])
     expect(a.status).toBe(200)
     expect(b.status).toBe(200)
     expect(a.body.results).toEqual(b.body.results)
     expect(a.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied'])
     expect(await balance(f.alice.accountId)).toBe(10000 - 3 * 1500)
-    const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM sales WHERE terminal_id = $1', [till.terminalId])
+    const { rows } = await s.db.query<{ n: number }>('SELECT count(*) AS n FROM sales WHERE terminal_id = $1', [till.terminalId])
     expect(rows[0]?.n).toBe(3)
   })
 
   it('applies big pushes of two tills to the same accounts at the same time without losing or doubling a sale', async () => {
     const { f, till } = await canteen()
-    const other = await enrolTill(server, f.locationId, 'Kasse 2')
+    const other = await enrolTill(s.server, f.locationId, 'Kasse 2')
     const bob = { card: f.bob.card, accountId: f.bob.accountId }
     // 2 x 200 sales of 10 kr, alternating between the two accounts, pushed at once.
     const cheap = { ...f.products.bun, unitPrice: 1000 }
     const batch = () => Array.from({ length: 200 }, (_, i) => sale(f, i + 1, { ...(i % 2 ? bob : {}), lines: [cheap] }))
-    const pushes = await Promise.all([pushAs(server, till, batch()), pushAs(server, other, batch())])
+    const pushes = await Promise.all([pushAs(s.server, till, batch()), pushAs(s.server, other, batch())])
     for (const r of pushes) {
       expect(r.status).toBe(200)
       expect(r.body.results.every((x: { status: string }) => x.status === 'applied')).toBe(true)
     }
     expect(await balance(f.alice.accountId)).toBe(10000 - 200 * 1000)
     expect(await balance(f.bob.accountId)).toBe(2000 - 200 * 1000)
-    const ledger = await db.query<{ n: number; sum: number }>('SELECT count(*)::int AS n, sum(amount)::bigint AS sum FROM ledger WHERE account_id = ANY($1::text[]) AND kind = $2', [
+    const ledger = await s.db.query<{ n: number; sum: number }>('SELECT count(*)::int AS n, sum(amount)::bigint AS sum FROM ledger WHERE account_id = ANY($1::text[]) AND kind = $2', [
       [f.alice.accountId, f.bob.accountId],
       'purchase',
     ])
@@ -100,16 +84,16 @@ describe('a till pushes its outbox', () => {
 
   it('stops at a gap in the seqs with 409 seq-gap and says where to resume', async () => {
     const { f, till } = await canteen()
-    await pushAs(server, till, [sale(f, 1)])
-    const r = await pushAs(server, till, [sale(f, 3)])
+    await pushAs(s.server, till, [sale(f, 1)])
+    const r = await pushAs(s.server, till, [sale(f, 3)])
     expect(r).toMatchObject({ status: 409, body: { error: 'seq-gap', message: expect.stringContaining('lastAppliedSeq=1') } })
     expect(await balance(f.alice.accountId)).toBe(8500)
   })
 
   it('answers seq-conflict when a seq already applied comes back as another mutation', async () => {
     const { f, till } = await canteen()
-    await pushAs(server, till, [sale(f, 1)])
-    const r = await pushAs(server, till, [sale(f, 1)])
+    await pushAs(s.server, till, [sale(f, 1)])
+    const r = await pushAs(s.server, till, [sale(f, 1)])
     expect(r).toMatchObject({ status: 409, body: { error: 'seq-conflict' } })
   })
 
@@ -117,7 +101,7 @@ describe('a till pushes its outbox', () => {
     const { f, till } = await canteen()
     const bad = sale(f, 1, { total: 999 })
     const good = sale(f, 2)
-    const r = await pushAs(server, till, [bad, good])
+    const r = await pushAs(s.server, till, [bad, good])
     expect(r.status).toBe(200)
     expect(r.body).toEqual({
       lastAppliedSeq: 2,
@@ -128,21 +112,21 @@ describe('a till pushes its outbox', () => {
     })
     expect(await balance(f.alice.accountId)).toBe(8500)
     // The rejection is remembered too: asked again, the same answer.
-    expect((await pushAs(server, till, [bad])).body.results[0]).toMatchObject({ status: 'rejected', reason: 'total-mismatch' })
+    expect((await pushAs(s.server, till, [bad])).body.results[0]).toMatchObject({ status: 'rejected', reason: 'total-mismatch' })
   })
 
   it('rejects a sale id replayed under a new seq as duplicate-sale, and books nothing', async () => {
     const { f, till } = await canteen()
     const first = sale(f, 1)
-    await pushAs(server, till, [first])
+    await pushAs(s.server, till, [first])
     const replay = sale(f, 2, { saleId: first.payload.saleId })
-    const r = await pushAs(server, till, [replay])
+    const r = await pushAs(s.server, till, [replay])
     expect(r.body.results[0]).toMatchObject({ status: 'rejected', reason: 'duplicate-sale' })
     expect(await balance(f.alice.accountId)).toBe(8500)
 
     // ... also when another till of the municipality replays it.
-    const other = await enrolTill(server, f.locationId, 'Kasse 2')
-    const elsewhere = await pushAs(server, other, [sale(f, 1, { saleId: first.payload.saleId })])
+    const other = await enrolTill(s.server, f.locationId, 'Kasse 2')
+    const elsewhere = await pushAs(s.server, other, [sale(f, 1, { saleId: first.payload.saleId })])
     expect(elsewhere.body.results[0]).toMatchObject({ status: 'rejected', reason: 'duplicate-sale' })
     expect(await balance(f.alice.accountId)).toBe(8500)
   })
@@ -151,7 +135,7 @@ describe('a till pushes its outbox', () => {
     const { f, till } = await canteen()
     const first = sale(f, 1)
     const twin = sale(f, 2, { saleId: first.payload.saleId })
-    const r = await pushAs(server, till, [first, twin])
+    const r = await pushAs(s.server, till, [first, twin])
     expect(r.body.results.map((x: { status: string; reason: string | null }) => [x.status, x.reason])).toEqual([
       ['applied', null],
       ['rejected', 'duplicate-sale'],
@@ -168,26 +152,26 @@ describe('a till pushes its outbox', () => {
       sale(f, 4, { card: f.bob.card, accountId: f.bob.accountId }),
     ]
     const together = await canteen()
-    const batch = await pushAs(server, together.till, story(together.f))
+    const batch = await pushAs(s.server, together.till, story(together.f))
     const flags = batch.body.results.map((x: { flags: string[] }) => x.flags)
     expect(flags).toEqual([[], [], ['overdraft'], ['day-limit', 'overdraft']])
 
     const apart = await canteen()
     const oneByOne = []
-    for (const m of story(apart.f)) oneByOne.push(...(await pushAs(server, apart.till, [m])).body.results.map((x: { flags: string[] }) => x.flags))
+    for (const m of story(apart.f)) oneByOne.push(...(await pushAs(s.server, apart.till, [m])).body.results.map((x: { flags: string[] }) => x.flags))
     expect(oneByOne).toEqual(flags)
 
     for (const { f } of [together, apart]) {
       expect(await balance(f.bob.accountId)).toBe(2000 - 3 * 1500)
       expect(await balance(f.alice.accountId)).toBe(10000 - 1500)
-      const spend = await db.query<{ period: string; amount: number }>('SELECT period, amount FROM account_spend WHERE account_id = $1 ORDER BY period', [f.bob.accountId])
+      const spend = await s.db.query<{ period: string; amount: number }>('SELECT period, amount FROM account_spend WHERE account_id = $1 ORDER BY period', [f.bob.accountId])
       expect(spend.rows.map((r) => Number(r.amount))).toEqual([4500, 4500, 4500])
     }
   })
 
   it("books an old card's and a new card's sales of one account in one push against one balance, flagging the old card only", async () => {
     const { f, till } = await canteen()
-    const r = await pushAs(server, till, [sale(f, 1, { card: f.alice.oldCard }), sale(f, 2), sale(f, 3, { card: f.alice.oldCard })])
+    const r = await pushAs(s.server, till, [sale(f, 1, { card: f.alice.oldCard }), sale(f, 2), sale(f, 3, { card: f.alice.oldCard })])
     expect(r.body.results.map((x: { flags: string[] }) => x.flags)).toEqual([['old-card'], [], ['old-card']])
     expect(await balance(f.alice.accountId)).toBe(10000 - 3 * 1500)
   })
@@ -196,8 +180,8 @@ describe('a till pushes its outbox', () => {
     const { f, till } = await canteen()
     const bob = { card: f.bob.card, accountId: f.bob.accountId }
     // Today and an offline sale from last month: the snapshot carries the spend of the current periods only.
-    await pushAs(server, till, [sale(f, 1, { at: clock.now().toISOString() }), sale(f, 2, { ...bob, at: '2026-10-02T10:00:00.000Z' }), sale(f, 3, bob)])
-    const rows = await db.query<{ entity_id: string; payload: unknown; origin_seq: number }>(
+    await pushAs(s.server, till, [sale(f, 1, { at: clock.now().toISOString() }), sale(f, 2, { ...bob, at: '2026-10-02T10:00:00.000Z' }), sale(f, 3, bob)])
+    const rows = await s.db.query<{ entity_id: string; payload: unknown; origin_seq: number }>(
       `SELECT entity_id, payload, origin_seq FROM changes WHERE origin_terminal = $1 ORDER BY txid, id`,
       [till.terminalId],
     )
@@ -205,7 +189,7 @@ describe('a till pushes its outbox', () => {
       [f.alice.accountId, 1],
       [f.bob.accountId, 3],
     ])
-    const fresh = await accountSnapshots(db, [f.alice.accountId, f.bob.accountId], clock.now())
+    const fresh = await accountSnapshots(s.db, [f.alice.accountId, f.bob.accountId], clock.now())
     for (const r of rows.rows) expect(r.payload).toEqual(fresh.get(r.entity_id)!.data)
   })
 
@@ -219,7 +203,7 @@ describe('a till pushes its outbox', () => {
       sale(f, 5, { staffId: 'staff-nobody' }),
       sale(f, 6, { total: 1 }),
     ]
-    const r = await pushAs(server, till, mutations)
+    const r = await pushAs(s.server, till, mutations)
     expect(r.body.results.map((x: { reason: string }) => x.reason)).toEqual([
       'card-unknown',
       'account-mismatch',
@@ -234,8 +218,8 @@ describe('a till pushes its outbox', () => {
 
   it("rejects another municipality's card as unknown", async () => {
     const { f, till } = await canteen()
-    const other = await seedFixture(db, clock)
-    const r = await pushAs(server, till, [sale(f, 1, { card: other.alice.card, accountId: other.alice.accountId })])
+    const other = await seedFixture(s.db, clock)
+    const r = await pushAs(s.server, till, [sale(f, 1, { card: other.alice.card, accountId: other.alice.accountId })])
     expect(r.body.results[0]).toMatchObject({ status: 'rejected', reason: 'card-unknown' })
     expect(await balance(other.alice.accountId)).toBe(10000)
   })
@@ -243,7 +227,7 @@ describe('a till pushes its outbox', () => {
   it('accepts an offline sale that overdraws (the food is gone) and flags it', async () => {
     const { f, till } = await canteen()
     // Bob has 20 kr; two buns offline make 30 kr.
-    const r = await pushAs(server, till, [sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId, lines: [{ ...f.products.bun, qty: 2 }], offline: true })])
+    const r = await pushAs(s.server, till, [sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId, lines: [{ ...f.products.bun, qty: 2 }], offline: true })])
     expect(r.body.results[0]).toMatchObject({ status: 'applied', flags: ['overdraft'] })
     expect(await balance(f.bob.accountId)).toBe(-1000)
   })
@@ -251,19 +235,19 @@ describe('a till pushes its outbox', () => {
   it('applies and flags an online sale that broke rules the till could not yet know', async () => {
     const { f, till } = await canteen()
     // Candy is denied for Bob, and 20 kr of it takes him past his 30 kr day limit after 15 kr.
-    await pushAs(server, till, [sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId })])
-    const r = await pushAs(server, till, [sale(f, 2, { card: f.bob.card, accountId: f.bob.accountId, lines: [{ ...f.products.candy, qty: 2 }] })])
+    await pushAs(s.server, till, [sale(f, 1, { card: f.bob.card, accountId: f.bob.accountId })])
+    const r = await pushAs(s.server, till, [sale(f, 2, { card: f.bob.card, accountId: f.bob.accountId, lines: [{ ...f.products.candy, qty: 2 }] })])
     expect(r.body.results[0]).toMatchObject({ status: 'applied', flags: ['product-not-permitted', 'day-limit', 'overdraft'] })
     // An old (replaced) card of Alice still books on her account, flagged.
-    const old = await pushAs(server, till, [sale(f, 3, { card: f.alice.oldCard })])
+    const old = await pushAs(s.server, till, [sale(f, 3, { card: f.alice.oldCard })])
     expect(old.body.results[0]).toMatchObject({ status: 'applied', flags: ['old-card'] })
   })
 
   it('refuses a push without a valid device token (401)', async () => {
     const { f } = await canteen()
-    const none = await api(server, 'POST', '/sync/push', { body: pushBody([sale(f, 1)]) })
+    const none = await api(s.server, 'POST', '/sync/push', { body: pushBody([sale(f, 1)]) })
     expect(none).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
-    const wrong = await api(server, 'POST', '/sync/push', { token: 'x'.repeat(43), body: pushBody([sale(f, 1)]) })
+    const wrong = await api(s.server, 'POST', '/sync/push', { token: 'x'.repeat(43), body: pushBody([sale(f, 1)]) })
     expect(wrong).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
   })
 
@@ -277,7 +261,7 @@ describe('a till pushes its outbox', () => {
       { body: pushBody([sale(f, 2), sale(f, 1)]) }, // not in seq order
     ]
     for (const c of cases) {
-      const r = await api(server, 'POST', '/sync/push', { token: till.token, ...c })
+      const r = await api(s.server, 'POST', '/sync/push', { token: till.token, ...c })
       expect(r).toMatchObject({ status: 400, body: { error: 'bad-request' } })
     }
     expect(await balance(f.alice.accountId)).toBe(10000)
@@ -285,17 +269,17 @@ describe('a till pushes its outbox', () => {
 
   it('refuses a body over the size limit with 413 before reading it', async () => {
     const { till } = await canteen()
-    const r = await api(server, 'POST', '/sync/push', { token: till.token, rawBody: `{"pad":"${'x'.repeat(MAX_PUSH_BYTES)}"}` })
+    const r = await api(s.server, 'POST', '/sync/push', { token: till.token, rawBody: `{"pad":"${'x'.repeat(MAX_PUSH_BYTES)}"}` })
     expect(r).toMatchObject({ status: 413, body: { error: 'too-large' } })
   })
 
   it('tells an outdated till to update (426), and still serves the previous protocol', async () => {
     const { f, till } = await canteen()
-    const old = await api(server, 'POST', '/sync/push', { token: till.token, body: { ...pushBody([sale(f, 1)]), protocol: PROTOCOL_VERSION - 2 } })
+    const old = await api(s.server, 'POST', '/sync/push', { token: till.token, body: { ...pushBody([sale(f, 1)]), protocol: PROTOCOL_VERSION - 2 } })
     expect(old).toMatchObject({ status: 426, body: { error: 'protocol-unsupported' } })
-    const oldSchema = await api(server, 'POST', '/sync/push', { token: till.token, body: { ...pushBody([sale(f, 1)]), schema: SCHEMA_VERSION + 1 } })
+    const oldSchema = await api(s.server, 'POST', '/sync/push', { token: till.token, body: { ...pushBody([sale(f, 1)]), schema: SCHEMA_VERSION + 1 } })
     expect(oldSchema).toMatchObject({ status: 426, body: { error: 'protocol-unsupported' } })
-    const previous = await api(server, 'POST', '/sync/push', { token: till.token, body: { ...pushBody([sale(f, 1)]), protocol: PROTOCOL_VERSION - 1 } })
+    const previous = await api(s.server, 'POST', '/sync/push', { token: till.token, body: { ...pushBody([sale(f, 1)]), protocol: PROTOCOL_VERSION - 1 } })
     expect(previous.status).toBe(200)
   })
 })

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type AccountData, type Change, type SnapshotResponse } from '../../domain/sync'
 import { setAccountStatus } from '../accounts'
-import { startServer, type RunningServer } from '../app'
-import type { Db } from '../db'
-import { api, enrolTill, openTestDb, pullAll, pushAs, sale, seedFixture, snapshotOf, testClock, type Fixture, type Till } from '../testing'
+import { serverSuite } from '../test-suite'
+import { api, enrolTill, pullAll, pushAs, sale, seedFixture, snapshotOf } from '../testing'
 
 /** The snapshot's rows as the changes a pull would send, to compare the two. */
 function asChanges(s: SnapshotResponse): Change[] {
@@ -40,60 +39,45 @@ function state(changes: readonly Change[]): Map<string, unknown> {
 }
 
 describe('a new till starts from a snapshot of its municipality', () => {
-  let db: Db
-  let server: RunningServer
-  const clock = testClock()
-
-  beforeAll(async () => {
-    db = await openTestDb()
-    server = await startServer({ db, clock })
-  })
-  afterAll(async () => {
-    await server.close()
-    await db.close()
-  })
-
-  async function canteen(): Promise<{ f: Fixture; till: Till }> {
-    const f = await seedFixture(db, clock)
-    return { f, till: await enrolTill(server, f.locationId) }
-  }
+  const s = serverSuite()
+  const canteen = () => s.canteen()
 
   it('holds exactly what replaying the whole change log gives, and nothing of another municipality', async () => {
     const { f, till } = await canteen()
-    await seedFixture(db, clock) // a neighbour
-    const other = await enrolTill(server, f.locationId, 'Kasse 2')
-    await pushAs(server, other, [sale(f, 1), sale(f, 2, { card: f.bob.card, accountId: f.bob.accountId })])
-    await setAccountStatus(server.ctx, f.alice.accountId, 'blocked', 'guardian:test')
+    await seedFixture(s.db, s.clock) // a neighbour
+    const other = await enrolTill(s.server, f.locationId, 'Kasse 2')
+    await pushAs(s.server, other, [sale(f, 1), sale(f, 2, { card: f.bob.card, accountId: f.bob.accountId })])
+    await setAccountStatus(s.server.ctx, f.alice.accountId, 'blocked', 'guardian:test')
 
-    const snap = await snapshotOf(server, till)
-    expect(state(asChanges(snap))).toEqual(state((await pullAll(server, till)).changes))
+    const snap = await snapshotOf(s.server, till)
+    expect(state(asChanges(snap))).toEqual(state((await pullAll(s.server, till)).changes))
     expect(snap.accounts.id.sort()).toEqual([f.alice.accountId, f.bob.accountId].sort())
     expect(snap.accounts.status[snap.accounts.id.indexOf(f.alice.accountId)]).toBe('blocked')
   })
 
   it("says which of the till's own sales its balances include", async () => {
     const { f, till } = await canteen()
-    expect((await snapshotOf(server, till)).ackSeq).toBe(0)
-    await pushAs(server, till, [sale(f, 1), sale(f, 2)])
-    const snap = await snapshotOf(server, till)
+    expect((await snapshotOf(s.server, till)).ackSeq).toBe(0)
+    await pushAs(s.server, till, [sale(f, 1), sale(f, 2)])
+    const snap = await snapshotOf(s.server, till)
     expect(snap.ackSeq).toBe(2)
     expect(snap.accounts.balance[snap.accounts.id.indexOf(f.alice.accountId)]).toBe(10000 - 2 * 1500)
   })
 
   it('misses nothing that changes after it: the pull from its cursor brings it', async () => {
     const { f, till } = await canteen()
-    const snap = await snapshotOf(server, till)
-    await setAccountStatus(server.ctx, f.bob.accountId, 'blocked', 'guardian:test')
-    const after = await pullAll(server, till, snap.cursor)
+    const snap = await snapshotOf(s.server, till)
+    await setAccountStatus(s.server.ctx, f.bob.accountId, 'blocked', 'guardian:test')
+    const after = await pullAll(s.server, till, snap.cursor)
     const held = state([...asChanges(snap), ...after.changes])
     expect(held.get(`account:${f.bob.accountId}`)).toMatchObject({ status: 'blocked' })
-    expect(held).toEqual(state((await pullAll(server, till)).changes))
+    expect(held).toEqual(state((await pullAll(s.server, till)).changes))
   })
 
   it('is refused without a device token (401) or without the protocol (426)', async () => {
     const { till } = await canteen()
-    expect((await api(server, 'GET', `/sync/snapshot?protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION}`)).status).toBe(401)
-    expect(await api(server, 'GET', '/sync/snapshot', { token: till.token })).toMatchObject({ status: 426, body: { error: 'protocol-unsupported' } })
+    expect((await api(s.server, 'GET', `/sync/snapshot?protocol=${PROTOCOL_VERSION}&schema=${SCHEMA_VERSION}`)).status).toBe(401)
+    expect(await api(s.server, 'GET', '/sync/snapshot', { token: till.token })).toMatchObject({ status: 426, body: { error: 'protocol-unsupported' } })
   })
 
   // PGlite is one connection: two transactions cannot be open at once, so this needs PostgreSQL.
@@ -103,16 +87,16 @@ describe('a new till starts from a snapshot of its municipality', () => {
     const mayCommit = new Promise<void>((resolve) => (release = resolve))
     let started!: () => void
     const hasWritten = new Promise<void>((resolve) => (started = resolve))
-    const late = db.transaction(async (tx) => {
+    const late = s.db.transaction(async (tx) => {
       await tx.query(`INSERT INTO changes (municipality_id, entity, entity_id, payload) VALUES ($1, 'location', 'late', '{"name":"Sen kantine"}')`, [f.municipalityId])
       started()
       await mayCommit
     })
     await hasWritten
-    const snap = await snapshotOf(server, till)
+    const snap = await snapshotOf(s.server, till)
     release()
     await late
-    const after = await pullAll(server, till, snap.cursor)
+    const after = await pullAll(s.server, till, snap.cursor)
     expect(after.changes.map((c) => c.id)).toContain('late')
   })
 })
