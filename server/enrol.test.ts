@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { EnrolResponse } from '../domain/sync'
-import { startServer, type RunningServer } from './app'
-import type { Db } from './db'
-import { api, connectLive, enrolTill, openTestDb, pullPage, pushAs, sale, seedFixture, testClock, type Fixture } from './testing'
+import { serverSuite } from './test-suite'
+import { api, connectLive, enrolTill, pullPage, pushAs, sale, seedFixture, type Fixture } from './testing'
 
 describe('enrolling a till', () => {
-  let db: Db
-  let server: RunningServer
+  const s = serverSuite()
+  const { clock } = s
   let f: Fixture
-  const clock = testClock()
 
   beforeAll(async () => {
-    db = await openTestDb()
-    server = await startServer({ db, clock })
-    f = await seedFixture(db, clock)
-  })
-  afterAll(async () => {
-    await server.close()
-    await db.close()
+    f = await seedFixture(s.db, clock)
   })
 
   const newCode = async (locationId = f.locationId) => {
-    const r = await api(server, 'POST', '/admin/enrolment-codes', { token: server.adminToken, body: { locationId } })
+    const r = await api(s.server, 'POST', '/admin/enrolment-codes', { token: s.server.adminToken, body: { locationId } })
     expect(r.status).toBe(200)
     return r.body as { code: string; expiresAt: string }
   }
@@ -29,29 +21,29 @@ describe('enrolling a till', () => {
   it('trades a one-time code for a device token that opens /sync for its canteen', async () => {
     const { code, expiresAt } = await newCode()
     expect(new Date(expiresAt).getTime()).toBeGreaterThan(clock.now().getTime())
-    const r = await api(server, 'POST', '/enrol', { body: { code, name: 'Kasse 1' } })
+    const r = await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 1' } })
     expect(r.status).toBe(200)
     const enrolled = EnrolResponse.parse(r.body)
     expect(enrolled).toMatchObject({ locationId: f.locationId, municipalityId: f.municipalityId })
 
     // The new token works for sync (pullPage throws on anything but 200).
-    expect((await pullPage(server, enrolled)).changes.length).toBeGreaterThan(0)
+    expect((await pullPage(s.server, enrolled)).changes.length).toBeGreaterThan(0)
     // The token is returned once and kept only as a hash.
-    const { rows } = await db.query<{ token_hash: string }>('SELECT token_hash FROM terminals WHERE id = $1', [enrolled.terminalId])
+    const { rows } = await s.db.query<{ token_hash: string }>('SELECT token_hash FROM terminals WHERE id = $1', [enrolled.terminalId])
     expect(rows[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/)
     expect(rows[0]?.token_hash).not.toContain(enrolled.token)
   })
 
   it('accepts the code typed in lower case, without its dash', async () => {
     const { code } = await newCode()
-    const r = await api(server, 'POST', '/enrol', { body: { code: code.replace('-', '').toLowerCase(), name: 'Kasse 2' } })
+    const r = await api(s.server, 'POST', '/enrol', { body: { code: code.replace('-', '').toLowerCase(), name: 'Kasse 2' } })
     expect(r.status).toBe(200)
   })
 
   it('refuses a code the second time: one code, one till', async () => {
     const { code } = await newCode()
-    expect((await api(server, 'POST', '/enrol', { body: { code, name: 'Kasse 3' } })).status).toBe(200)
-    const again = await api(server, 'POST', '/enrol', { body: { code, name: 'Kasse 3 igen' } })
+    expect((await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 3' } })).status).toBe(200)
+    const again = await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 3 igen' } })
     expect(again).toMatchObject({ status: 401, body: { error: 'unauthorized', message: expect.stringMatching(/already used/) } })
   })
 
@@ -59,7 +51,7 @@ describe('enrolling a till', () => {
     const { code } = await newCode()
     clock.advance(25 * 60 * 60 * 1000)
     try {
-      const r = await api(server, 'POST', '/enrol', { body: { code, name: 'Kasse 4' } })
+      const r = await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 4' } })
       expect(r).toMatchObject({ status: 401, body: { message: expect.stringMatching(/expired/) } })
     } finally {
       clock.set('2026-11-24T11:00:00.000Z')
@@ -67,50 +59,50 @@ describe('enrolling a till', () => {
   })
 
   it('refuses a code that was never issued', async () => {
-    const r = await api(server, 'POST', '/enrol', { body: { code: 'ABCDE-FGHJK', name: 'Kasse 5' } })
+    const r = await api(s.server, 'POST', '/enrol', { body: { code: 'ABCDE-FGHJK', name: 'Kasse 5' } })
     expect(r).toMatchObject({ status: 401, body: { error: 'unauthorized', message: 'unknown enrolment code' } })
   })
 
   it('refuses a malformed enrol request with 400', async () => {
-    const r = await api(server, 'POST', '/enrol', { body: { code: 'x' } })
+    const r = await api(s.server, 'POST', '/enrol', { body: { code: 'x' } })
     expect(r).toMatchObject({ status: 400, body: { error: 'bad-request' } })
   })
 
   it('issues codes only to the administrator', async () => {
-    const none = await api(server, 'POST', '/admin/enrolment-codes', { body: { locationId: f.locationId } })
+    const none = await api(s.server, 'POST', '/admin/enrolment-codes', { body: { locationId: f.locationId } })
     expect(none.status).toBe(401)
-    const wrong = await api(server, 'POST', '/admin/enrolment-codes', { token: 'not-the-admin', body: { locationId: f.locationId } })
+    const wrong = await api(s.server, 'POST', '/admin/enrolment-codes', { token: 'not-the-admin', body: { locationId: f.locationId } })
     expect(wrong).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
   })
 
   it('issues no code for a canteen that does not exist', async () => {
-    const r = await api(server, 'POST', '/admin/enrolment-codes', { token: server.adminToken, body: { locationId: 'nowhere' } })
+    const r = await api(s.server, 'POST', '/admin/enrolment-codes', { token: s.server.adminToken, body: { locationId: 'nowhere' } })
     expect(r).toMatchObject({ status: 404, body: { error: 'not-found' } })
   })
 
   it('revokes a lost till: its token stops working at once, its live connection closes, its sales stay', async () => {
-    const till = await enrolTill(server, f.locationId, 'Kasse der blev væk')
-    expect((await pushAs(server, till, [sale(f, 1)])).status).toBe(200)
-    const live = await connectLive(server, till.token)
+    const till = await enrolTill(s.server, f.locationId, 'Kasse der blev væk')
+    expect((await pushAs(s.server, till, [sale(f, 1)])).status).toBe(200)
+    const live = await connectLive(s.server, till.token)
     const revokeUrl = `/admin/terminals/${till.terminalId}/revoke`
 
-    expect(await api(server, 'POST', revokeUrl)).toMatchObject({ status: 401 })
-    const revoked = await api(server, 'POST', revokeUrl, { token: server.adminToken })
+    expect(await api(s.server, 'POST', revokeUrl)).toMatchObject({ status: 401 })
+    const revoked = await api(s.server, 'POST', revokeUrl, { token: s.server.adminToken })
     expect(revoked).toMatchObject({ status: 200, body: { terminalId: till.terminalId, revokedAt: clock.now().toISOString() } })
     expect(await live.closed).toMatchObject({ code: 1008 })
 
-    expect(await pushAs(server, till, [sale(f, 2)])).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
-    const pull = await api(server, 'GET', '/sync/pull?cursor=0:0&protocol=1&schema=1', { token: till.token })
+    expect(await pushAs(s.server, till, [sale(f, 2)])).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
+    const pull = await api(s.server, 'GET', '/sync/pull?cursor=0:0&protocol=1&schema=1', { token: till.token })
     expect(pull).toMatchObject({ status: 401, body: { error: 'unauthorized' } })
-    await expect(connectLive(server, till.token)).rejects.toThrow('HTTP 401')
-    const sold = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sales WHERE terminal_id = $1', [till.terminalId])
+    await expect(connectLive(s.server, till.token)).rejects.toThrow('HTTP 401')
+    const sold = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sales WHERE terminal_id = $1', [till.terminalId])
     expect(sold.rows[0]!.n).toBe(1)
 
     // Again: the same answer, one audit entry. An unknown till: 404.
     clock.advance(60_000)
-    expect((await api(server, 'POST', revokeUrl, { token: server.adminToken })).body).toEqual(revoked.body)
-    const audits = await db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'terminal' AND entity_id = $1`, [till.terminalId])
+    expect((await api(s.server, 'POST', revokeUrl, { token: s.server.adminToken })).body).toEqual(revoked.body)
+    const audits = await s.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'terminal' AND entity_id = $1`, [till.terminalId])
     expect(audits.rows).toEqual([{ action: 'terminal.revoked' }])
-    expect(await api(server, 'POST', '/admin/terminals/no-such-till/revoke', { token: server.adminToken })).toMatchObject({ status: 404 })
+    expect(await api(s.server, 'POST', '/admin/terminals/no-such-till/revoke', { token: s.server.adminToken })).toMatchObject({ status: 404 })
   })
 })
