@@ -5,6 +5,7 @@
  * Default: 1 municipality, 3 canteens, 2,000 products, 50,000 holders with one account and one
  * card each, 12 staff. Photos are null; guardians are left out (the tills never see them).
  */
+import { prng } from '../scripts/prng'
 import type { DemoData } from '../server/demo'
 
 export interface Scale {
@@ -17,17 +18,6 @@ export interface Scale {
 
 export const REALISTIC: Scale = { locations: 3, categories: 12, products: 2000, holders: 50_000, staff: 12 }
 
-/** mulberry32: small, fast, good enough to pick names and amounts. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const FIRST = ['Freja', 'Ida', 'Emma', 'Alma', 'Clara', 'Ella', 'Karla', 'Agnes', 'Olivia', 'Sofia', 'William', 'Noah', 'Oscar', 'Lucas', 'Carl', 'Victor', 'Malthe', 'Alfred', 'Emil', 'Aksel', 'Valdemar', 'Johan', 'Asta', 'Luna', 'Ellen']
 const LAST = ['Nielsen', 'Jensen', 'Hansen', 'Pedersen', 'Andersen', 'Christensen', 'Larsen', 'Sørensen', 'Rasmussen', 'Jørgensen', 'Petersen', 'Madsen', 'Kristensen', 'Olsen', 'Thomsen', 'Christiansen', 'Poulsen', 'Johansen', 'Møller', 'Mortensen']

@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import { DB_FILE } from '../electron/core/store/db'
 import { depositByAdmin } from '../server/accounts'
 import { bulkInsert, openBare, readAccountRows, tillRows, upsertAccounts } from './bare-sqlite'
-import { prng } from './data'
+import { prng } from '../scripts/prng'
 import { benchRuns, fmt, summarize, timeMs, type Benchmark } from './harness'
 import { startTill, syncNow, syncedTillDir, tmpDir, whenEvent, world } from './world'
 

@@ -29,7 +29,7 @@ import type { DemoData } from '../server/demo'
 import { insertSaleLines } from '../server/sync/apply-sale'
 import { enrolTill } from '../server/testing'
 import { readAccountRows } from './bare-sqlite'
-import { prng } from './data'
+import { prng } from '../scripts/prng'
 import { benchRuns, fmt, summarize, timeMs, type Benchmark } from './harness'
 import { startTill, syncNow, syncedTillDir, tmpDir, whenEvent, world, type World } from './world'
 

@@ -12,26 +12,13 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CARD_NUMBER } from '../domain/card'
 import { isOre, type Ore } from '../domain/money'
+import { prng } from './prng'
 
 const SEED = 0x6b616e74 // "kant"
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'demo', 'demo.json')
 const MAX_BYTES = 1_000_000
 
-// ---------------------------------------------------------------------------------------------
-// PRNG
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const rand = mulberry32(SEED)
+const rand = prng(SEED)
 const int = (min: number, max: number): number => min + Math.floor(rand() * (max - min + 1)) // inclusive
 const chance = (p: number): boolean => rand() < p
 function pick<T>(items: readonly T[]): T {
