@@ -171,8 +171,10 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
   const periodOfSale = real.map((r) => {
     const at = new Date(r.m.payload.at)
     const hour = at.toISOString().slice(0, 13)
-    let p = byHour.get(hour)
-    if (!p) byHour.set(hour, (p = spendPeriodsAt(at)))
+    const known = byHour.get(hour)
+    if (known) return known
+    const p = spendPeriodsAt(at)
+    byHour.set(hour, p)
     return p
   })
   const current = spendPeriodsAt(tx.now)
