@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { periodKeys } from '../domain/periods'
 import { MIGRATIONS } from '../electron/core/store/migrations'
-import type { DemoData } from '../server/demo'
+import type { DemoData } from '../server/demo/demo'
 
 export type Bare = Database.Database
 

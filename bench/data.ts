@@ -1,12 +1,12 @@
 /**
  * Benchmark data at a realistic scale, generated in memory in the demo.json format
- * (server/demo.ts `DemoData`), from a seeded PRNG so every run loads the same data set.
+ * (server/demo/demo.ts `DemoData`), from a seeded PRNG so every run loads the same data set.
  *
  * Default: 1 municipality, 3 canteens, 2,000 products, 50,000 holders with one account and one
  * card each, 12 staff. Photos are null; guardians are left out (the tills never see them).
  */
 import { prng } from '../scripts/prng'
-import type { DemoData } from '../server/demo'
+import type { DemoData } from '../server/demo/demo'
 
 export interface Scale {
   locations: number

@@ -1,6 +1,6 @@
 /**
  * pull-1000: a till that holds the whole municipality (after its initial sync) comes up while
- * 1,000 accounts changed on the server (a back-office deposit on each, via server/accounts.ts,
+ * 1,000 accounts changed on the server (a back-office deposit on each, via server/money/accounts.ts,
  * one transaction each as in real life) and pulls them. Wall time from opening the till until
  * `sync.now` returns (the run log also shows when its first sync cycle was done).
  *
@@ -17,7 +17,7 @@
 import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { DB_FILE } from '../electron/core/store/db'
-import { depositByAdmin } from '../server/accounts'
+import { depositByAdmin } from '../server/money/accounts'
 import { bulkInsert, openBare, readAccountRows, tillRows, upsertAccounts } from './bare-sqlite'
 import { prng } from '../scripts/prng'
 import { benchRuns, fmt, summarize, timeMs, type Benchmark } from './harness'

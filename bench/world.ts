@@ -17,8 +17,8 @@ import type { EventMessage, SyncStatus } from '../electron/core/api/contract'
 import { openTill, type Till, type TillOptions } from '../electron/core/till'
 import { startServer, type RunningServer } from '../server/app'
 import { migrate, type Db } from '../server/db'
-import { insertMunicipality, type DemoData } from '../server/demo'
-import { api } from '../server/testing'
+import { insertMunicipality, type DemoData } from '../server/demo/demo'
+import { api } from '../test/support/server'
 import { generateData } from './data'
 import { openBenchPglite, type BenchPglite } from './pglite'
 
@@ -76,7 +76,7 @@ function cacheKey(): string {
 
 /**
  * The loaded database: from the cache when this code and data set were loaded before (BENCH_CACHE=0
- * always loads), else generated, inserted with server/demo.ts `insertMunicipality`, and cached.
+ * always loads), else generated, inserted with server/demo/demo.ts `insertMunicipality`, and cached.
  */
 async function openLoaded(serverDb: 'memory' | 'folder', data: DemoData): Promise<{ pg: BenchPglite; from: 'insert' | 'cache' }> {
   const dataDir = serverDb === 'folder' ? tmpDir('server-pgdata') : undefined

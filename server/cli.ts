@@ -8,10 +8,10 @@ import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startServer } from './app'
-import { createContext } from './context-factory'
+import { createContext } from './platform/context-factory'
 import { migrate, openDb, type Db } from './db'
-import { isEmpty, loadDemo, readDemoFile } from './demo'
-import { createEnrolmentCode } from './enrol'
+import { isEmpty, loadDemo, readDemoFile } from './demo/demo'
+import { createEnrolmentCode } from './enrolment/enrol'
 
 const HELP = `Usage: npm run server -- [options]
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb } from './store/db'
-import { seedCanteen } from './testing'
+import { seedCanteen } from '../../test/support/core'
 import { openTill } from './till'
 import type { Till } from './till'
 

@@ -4,11 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { accountSummary, blockAccount, depositByAdmin, unblockAccount } from '../accounts'
-import { requireAdmin } from '../auth'
-import type { ServerContext } from '../context'
-import { createEnrolmentCode, revokeTerminal } from '../enrol'
-import { HttpError, badRequest, notFound, parseInput } from '../errors'
+import { accountSummary, blockAccount, depositByAdmin, unblockAccount } from '../money/accounts'
+import { requireAdmin } from '../platform/auth'
+import type { ServerContext } from '../platform/context'
+import { createEnrolmentCode, revokeTerminal } from '../enrolment/enrol'
+import { HttpError, badRequest, notFound, parseInput } from '../platform/errors'
 import type { LiveHub } from '../sync/live'
 
 const EnrolmentCodeRequest = z.object({

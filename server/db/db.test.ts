@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestDb } from '../testing'
+import { openTestDb } from '../../test/support/server'
 import { MIGRATIONS, UnknownMigrationError, migrate, type Db } from '.'
 import { IDLE_IN_TRANSACTION_MS } from './pg'
 

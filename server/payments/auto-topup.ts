@@ -8,14 +8,14 @@
  * queued job that the next start picks up. The provider call is idempotent on the job id,
  * so a job charged but not yet marked done is charged once, however often it is retried.
  */
-import { accountHead } from '../accounts'
-import { audit } from '../audit'
-import { recordChange } from '../changes'
-import type { ServerContext } from '../context'
-import { postLedger } from '../ledger'
-import { lockEntities, lockKey } from '../locks'
-import { ok, refuse, type Result } from '../result'
-import { write } from '../tx'
+import { accountHead } from '../money/accounts'
+import { audit } from '../platform/audit'
+import { recordChange } from '../sync/changes'
+import type { ServerContext } from '../platform/context'
+import { postLedger } from '../money/ledger'
+import { lockEntities, lockKey } from '../money/locks'
+import { ok, refuse, type Result } from '../platform/result'
+import { write } from '../platform/tx'
 import type { DeclineReason } from './provider'
 
 /** øre: "under 50 kr" */

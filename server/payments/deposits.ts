@@ -8,14 +8,14 @@
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { accountHead } from '../accounts'
-import { audit } from '../audit'
-import { recordChange } from '../changes'
-import type { ServerContext } from '../context'
-import { postLedger } from '../ledger'
-import { lockEntities, lockKey } from '../locks'
-import { ok, refuse, type Result } from '../result'
-import { write } from '../tx'
+import { accountHead } from '../money/accounts'
+import { audit } from '../platform/audit'
+import { recordChange } from '../sync/changes'
+import type { ServerContext } from '../platform/context'
+import { postLedger } from '../money/ledger'
+import { lockEntities, lockKey } from '../money/locks'
+import { ok, refuse, type Result } from '../platform/result'
+import { write } from '../platform/tx'
 import type { DeclineReason, ProviderEvent } from './provider'
 
 export interface DepositRequest {

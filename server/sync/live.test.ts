@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { LivePoke } from '../../domain/sync'
-import { blockAccount } from '../accounts'
-import { serverSuite } from '../test-suite'
-import { api, connectLive as connect, enrolTill, seedFixture, type Fixture, type Till } from '../testing'
+import { blockAccount } from '../money/accounts'
+import { serverSuite } from '../../test/support/server-suite'
+import { api, connectLive as connect, enrolTill, seedFixture, type Fixture, type Till } from '../../test/support/server'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

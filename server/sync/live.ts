@@ -7,8 +7,8 @@
  * a burst of sales makes one poke, not hundreds. Multi-instance: see feed.ts (LISTEN/NOTIFY).
  */
 import type { WebSocket } from 'ws'
-import type { Clock } from '../clock'
-import type { ChangeFeed } from '../feed'
+import type { Clock } from '../platform/clock'
+import type { ChangeFeed } from '../platform/feed'
 
 export const POKE_COALESCE_MS = 50
 /** Pings find connections that died without a close (a till's network cable pulled). */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import { AccountData, MAX_PULL_PAGE, PROTOCOL_VERSION, PhotoData, PhotoResponse, PullResponse, SCHEMA_VERSION, type Change } from '../../domain/sync'
-import { setAccountStatus } from '../accounts'
+import { setAccountStatus } from '../money/accounts'
 import { pull } from './pull'
 import type { Db } from '../db'
-import { serverSuite } from '../test-suite'
-import { BOB_PHOTO, api, connectLive, enrolTill, pullAll, pullBarrier, pullPage, pushAs, sale, seedFixture } from '../testing'
+import { serverSuite } from '../../test/support/server-suite'
+import { BOB_PHOTO, api, connectLive, enrolTill, pullAll, pullBarrier, pullPage, pushAs, sale, seedFixture } from '../../test/support/server'
 
 const key = (c: Change) => `${c.entity}:${c.id}`
 const BOB_PHOTO_ID = createHash('sha256').update(BOB_PHOTO).digest('hex')

@@ -15,9 +15,9 @@
  * wait for its timer to pick up what a poke announced.
  */
 import { MAX_PULL_PAGE, MAX_PULL_PAGE_BYTES, SCHEMA_VERSION, type PullResponse } from '../../domain/sync'
-import type { ServerContext } from '../context'
-import type { Terminal } from '../enrol'
-import { HttpError, badRequest } from '../errors'
+import type { ServerContext } from '../platform/context'
+import type { Terminal } from '../enrolment/enrol'
+import { HttpError, badRequest } from '../platform/errors'
 import { changeHorizon } from './retention'
 
 export const DEFAULT_PULL_LIMIT = 1000

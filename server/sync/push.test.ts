@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_PUSH_BYTES, PROTOCOL_VERSION, PushResponse, SCHEMA_VERSION } from '../../domain/sync'
-import { accountSummary } from '../accounts'
-import { accountSnapshots } from '../changes'
-import { serverSuite } from '../test-suite'
-import { api, enrolTill, pushAs, pushBody, sale, seedFixture, type Fixture } from '../testing'
+import { accountSummary } from '../money/accounts'
+import { accountSnapshots } from './changes'
+import { serverSuite } from '../../test/support/server-suite'
+import { api, enrolTill, pushAs, pushBody, sale, seedFixture, type Fixture } from '../../test/support/server'
 
 describe('a till pushes its outbox', () => {
   const s = serverSuite()

@@ -14,12 +14,12 @@
  * offline would push at a few hundred sales a second (README "Architecture").
  */
 import type { Mutation, MutationResult, PushRequest, PushResponse } from '../../domain/sync'
-import type { ServerContext } from '../context'
+import type { ServerContext } from '../platform/context'
 import type { Sql } from '../db'
-import type { Terminal } from '../enrol'
-import { HttpError, badRequest } from '../errors'
-import { lockEntities, lockKey } from '../locks'
-import { write, type Tx } from '../tx'
+import type { Terminal } from '../enrolment/enrol'
+import { HttpError, badRequest } from '../platform/errors'
+import { lockEntities, lockKey } from '../money/locks'
+import { write, type Tx } from '../platform/tx'
 import { applySales, type MutationOutcome } from './apply-sale'
 
 type Stop = { kind: 'gap'; lastAppliedSeq: number } | { kind: 'conflict'; seq: number; id: string; storedId: string | null }

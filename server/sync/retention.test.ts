@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type Change } from '../../domain/sync'
-import { setAccountStatus } from '../accounts'
-import { serverSuite } from '../test-suite'
-import { api, enrolTill, pullAll, snapshotOf, type Fixture, type Till } from '../testing'
+import { setAccountStatus } from '../money/accounts'
+import { serverSuite } from '../../test/support/server-suite'
+import { api, enrolTill, pullAll, snapshotOf, type Fixture, type Till } from '../../test/support/server'
 import { pruneChanges } from './retention'
 
 const DAY = 24 * 60 * 60 * 1000

@@ -11,8 +11,8 @@
  * cursor is below H gets 410 resync-required at its next pull and starts again from a snapshot:
  * a till that was away longer than the retention period, or never pulled.
  */
-import type { ServerContext } from '../context'
-import { write } from '../tx'
+import type { ServerContext } from '../platform/context'
+import { write } from '../platform/tx'
 
 /** How long change rows are kept: a till offline for longer than this starts again from a snapshot. */
 export const DEFAULT_CHANGE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type AccountData, type Change, type SnapshotResponse } from '../../domain/sync'
-import { setAccountStatus } from '../accounts'
-import { serverSuite } from '../test-suite'
-import { api, enrolTill, pullAll, pushAs, sale, seedFixture, snapshotOf } from '../testing'
+import { setAccountStatus } from '../money/accounts'
+import { serverSuite } from '../../test/support/server-suite'
+import { api, enrolTill, pullAll, pushAs, sale, seedFixture, snapshotOf } from '../../test/support/server'
 
 /** The snapshot's rows as the changes a pull would send, to compare the two. */
 function asChanges(s: SnapshotResponse): Change[] {

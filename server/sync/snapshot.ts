@@ -15,11 +15,11 @@
  * other entities by the readers the change log uses, so a snapshot and a change agree.
  */
 import type { Change, Entity, SnapshotResponse } from '../../domain/sync'
-import { categorySnapshots, locationSnapshots, productSnapshots, staffSnapshots, type Snapshots } from '../changes'
-import type { ServerContext } from '../context'
+import { categorySnapshots, locationSnapshots, productSnapshots, staffSnapshots, type Snapshots } from './changes'
+import type { ServerContext } from '../platform/context'
 import type { Sql } from '../db'
-import type { Terminal } from '../enrol'
-import { spendPeriodsAt } from '../spend'
+import type { Terminal } from '../enrolment/enrol'
+import { spendPeriodsAt } from '../money/spend'
 
 const SMALL: { entity: Entity; table: string; read: (sql: Sql, ids: readonly string[]) => Promise<Snapshots> }[] = [
   { entity: 'location', table: 'locations', read: locationSnapshots },

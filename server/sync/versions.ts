@@ -1,5 +1,5 @@
 import { ACCEPTED_PROTOCOLS, SCHEMA_VERSION } from '../../domain/sync'
-import { HttpError } from '../errors'
+import { HttpError } from '../platform/errors'
 
 /** The server speaks the current and the previous protocol and schema (DESIGN.md). */
 export const ACCEPTED_SCHEMAS: readonly number[] = [SCHEMA_VERSION, SCHEMA_VERSION - 1]

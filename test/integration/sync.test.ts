@@ -3,13 +3,13 @@
  * with KANTINE_TEST_DATABASE_URL), real HTTP on loopback through fault-injecting proxies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { blockAccount, depositByAdmin, unblockAccount } from '../../server/accounts'
+import { blockAccount, depositByAdmin, unblockAccount } from '../../server/money/accounts'
 import { pruneChanges } from '../../server/sync/retention'
 import { periodKeys } from '../../domain/periods'
 import { readCardAccount } from '../../electron/core/store/accounts'
 import { openDb } from '../../electron/core/store/db'
 import { getSetting } from '../../electron/core/store/settings'
-import { BOB_PHOTO } from '../../server/testing'
+import { BOB_PHOTO } from '../support/server'
 import { eventually, startCluster, type Cluster, type TestTill } from '../support/cluster'
 
 let c: Cluster

@@ -6,12 +6,12 @@
  * `close()`. Unset: PGlite in memory (about 5 s to create: one per test FILE, not per test).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { PROTOCOL_VERSION, SCHEMA_VERSION, SnapshotResponse, type Mutation, type PullResponse, type SaleLine } from '../domain/sync'
-import type { Clock } from './clock'
-import { openDb, type Db } from './db'
-import { insertMunicipality, type DemoData } from './demo'
+import { PROTOCOL_VERSION, SCHEMA_VERSION, SnapshotResponse, type Mutation, type PullResponse, type SaleLine } from '../../domain/sync'
+import type { Clock } from '../../server/platform/clock'
+import { openDb, type Db } from '../../server/db'
+import { insertMunicipality, type DemoData } from '../../server/demo/demo'
 import WebSocket from 'ws'
-import type { RunningServer } from './app'
+import type { RunningServer } from '../../server/app'
 
 export const TEST_DATABASE_URL = process.env.KANTINE_TEST_DATABASE_URL
 

@@ -4,9 +4,9 @@
  * till for each story. For test files only: it registers Vitest hooks.
  */
 import { afterAll, beforeAll } from 'vitest'
-import { startServer, type RunningServer, type ServerOptions } from './app'
-import type { Db } from './db'
-import { enrolTill, openTestDb, seedFixture, testClock, type Fixture, type TestClock, type Till } from './testing'
+import { startServer, type RunningServer, type ServerOptions } from '../../server/app'
+import type { Db } from '../../server/db'
+import { enrolTill, openTestDb, seedFixture, testClock, type Fixture, type TestClock, type Till } from './server'
 
 export interface ServerSuite {
   readonly db: Db

@@ -1,7 +1,7 @@
 import type { Clock } from './clock'
-import type { Db } from './db'
+import type { Db } from '../db'
 import type { ChangeFeed } from './feed'
-import type { PaymentProvider } from './payments/provider'
+import type { PaymentProvider } from '../payments/provider'
 import type { WriteDeps } from './tx'
 
 /** The subset of a pino/Fastify logger the services use. */
@@ -13,7 +13,7 @@ export interface Log {
 
 export const silentLog: Log = { info: () => {}, warn: () => {}, error: () => {} }
 
-/** Everything a service function needs; tests build one with `createContext` (server/context-factory.ts). */
+/** Everything a service function needs; tests build one with `createContext` (server/platform/context-factory.ts). */
 export interface ServerContext extends WriteDeps {
   readonly db: Db
   readonly clock: Clock

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, type RunningServer } from './app'
-import { verifyPin } from './crypto'
-import { migrate, type Db } from './db'
+import { startServer, type RunningServer } from '../app'
+import { verifyPin } from '../platform/crypto'
+import { migrate, type Db } from '../db'
 import { DEMO_FILE, loadDemo, readDemoFile, type DemoData } from './demo'
-import { enrolTill, fixtureData, openTestDb, pullAll, testClock } from './testing'
+import { enrolTill, fixtureData, openTestDb, pullAll, testClock } from '../../test/support/server'
 
 /** The real demo set when it is there (another engineer generates it), else the tiny fixture. */
 async function demoData(): Promise<DemoData> {

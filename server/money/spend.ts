@@ -1,4 +1,4 @@
-import { periodKeys, type PeriodKeys, type PeriodKind } from '../domain/periods'
+import { periodKeys, type PeriodKeys, type PeriodKind } from '../../domain/periods'
 
 /** account_spend.period values: one row per account and Copenhagen day, ISO week and month. */
 export type SpendPeriods = Record<PeriodKind, string>

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EnrolResponse } from '../domain/sync'
-import { serverSuite } from './test-suite'
-import { api, connectLive, enrolTill, pullPage, pushAs, sale, seedFixture, type Fixture } from './testing'
+import { EnrolResponse } from '../../domain/sync'
+import { serverSuite } from '../../test/support/server-suite'
+import { api, connectLive, enrolTill, pullPage, pushAs, sale, seedFixture, type Fixture } from '../../test/support/server'
 
 describe('enrolling a till', () => {
   const s = serverSuite()

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
-import { EnrolRequest } from '../domain/sync'
-import type { ServerContext } from './context'
+import { EnrolRequest } from '../../domain/sync'
+import type { ServerContext } from '../platform/context'
 import { enrolTerminal } from './enrol'
-import { parseInput, unauthorized } from './errors'
+import { parseInput, unauthorized } from '../platform/errors'
 
 const messages = {
   'code-unknown': 'unknown enrolment code',

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
-import type { Sql } from './db'
+import type { Sql } from '../db'
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex')

@@ -1,5 +1,5 @@
 import type { Clock } from './clock'
-import type { Db, Sql } from './db'
+import type { Db, Sql } from '../db'
 import type { ChangeFeed } from './feed'
 
 /** A write transaction: SQL plus what must happen once it has committed. */

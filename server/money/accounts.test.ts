@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { accountSummary, blockAccount, depositByAdmin, unblockAccount } from './accounts'
 import { ledgerSum } from './ledger'
 import { LockOrderError, lockEntities } from './locks'
-import { serverSuite } from './test-suite'
-import { api, pullAll, type Fixture, type Till } from './testing'
-import { write } from './tx'
+import { serverSuite } from '../../test/support/server-suite'
+import { api, pullAll, type Fixture, type Till } from '../../test/support/server'
+import { write } from '../platform/tx'
 
 describe('the back office manages an account', () => {
   const s = serverSuite()

@@ -6,15 +6,15 @@
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { CARD_NUMBER } from '../domain/card'
-import { PhotoData } from '../domain/sync'
-import { systemClock, type Clock } from './clock'
-import { recordChanges } from './changes'
-import { cprDigest, cprKey, hashPin } from './crypto'
-import type { Db } from './db'
-import { ChangeFeed } from './feed'
-import { postLedgerMany } from './ledger'
-import { write, type Tx } from './tx'
+import { CARD_NUMBER } from '../../domain/card'
+import { PhotoData } from '../../domain/sync'
+import { systemClock, type Clock } from '../platform/clock'
+import { recordChanges } from '../sync/changes'
+import { cprDigest, cprKey, hashPin } from '../platform/crypto'
+import type { Db } from '../db'
+import { ChangeFeed } from '../platform/feed'
+import { postLedgerMany } from '../money/ledger'
+import { write, type Tx } from '../platform/tx'
 
 const id = z.string().min(1).max(64)
 const ore = z.number().int().safe()
@@ -60,7 +60,7 @@ export const DemoData = z.object({
 })
 export type DemoData = z.infer<typeof DemoData>
 
-export const DEMO_FILE = new URL('../resources/demo/demo.json', import.meta.url)
+export const DEMO_FILE = new URL('../../resources/demo/demo.json', import.meta.url)
 
 export async function readDemoFile(path: string | URL = DEMO_FILE): Promise<DemoData> {
   return DemoData.parse(JSON.parse(await readFile(path, 'utf8')))

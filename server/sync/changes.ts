@@ -11,10 +11,10 @@
  * not thousands.
  */
 import type { z } from 'zod'
-import { AccountData, CardData, CategoryData, LocationData, ProductData, StaffData, type Entity } from '../domain/sync'
-import type { Sql } from './db'
-import { spendPeriodsAt } from './spend'
-import type { Tx } from './tx'
+import { AccountData, CardData, CategoryData, LocationData, ProductData, StaffData, type Entity } from '../../domain/sync'
+import type { Sql } from '../db'
+import { spendPeriodsAt } from '../money/spend'
+import type { Tx } from '../platform/tx'
 
 export interface Snapshot {
   municipalityId: string

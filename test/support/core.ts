@@ -4,9 +4,9 @@
  */
 import { randomBytes, scryptSync } from 'node:crypto'
 import type { AccountData, Change } from '../../domain/sync'
-import type { Db } from './store/db'
-import { applyPullPage } from './store/pull'
-import { setSetting } from './store/settings'
+import type { Db } from '../../electron/core/store/db'
+import { applyPullPage } from '../../electron/core/store/pull'
+import { setSetting } from '../../electron/core/store/settings'
 
 export function hashPin(pin: string): string {
   const salt = randomBytes(16)

@@ -4,7 +4,7 @@
  * commit. Entries are never updated or deleted (a trigger enforces it); a correction is a new
  * entry. The caller holds the account's advisory lock (locks.ts).
  */
-import type { Sql } from './db'
+import type { Sql } from '../db'
 
 export type LedgerKind = 'deposit' | 'purchase' | 'refund' | 'payout' | 'fee' | 'auto_topup' | 'adjustment'
 

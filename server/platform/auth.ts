@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { safeEqual } from './crypto'
-import type { Db } from './db'
-import { terminalByToken, type Terminal } from './enrol'
+import type { Db } from '../db'
+import { terminalByToken, type Terminal } from '../enrolment/enrol'
 import { unauthorized } from './errors'
 
 declare module 'fastify' {

@@ -1,4 +1,4 @@
-import type { Sql } from './db'
+import type { Sql } from '../db'
 
 /**
  * Advisory locks per entity, taken BEFORE the transaction's first write.

@@ -3,13 +3,13 @@
  * change, an audit entry, and the account's change row, in one transaction, so tills learn of it
  * at their next pull (and at once through the live poke).
  */
-import { audit } from './audit'
-import { recordChange } from './changes'
-import type { ServerContext } from './context'
+import { audit } from '../platform/audit'
+import { recordChange } from '../sync/changes'
+import type { ServerContext } from '../platform/context'
 import { postLedger } from './ledger'
 import { lockEntities, lockKey } from './locks'
-import { ok, refuse, type Result } from './result'
-import { write, type Tx } from './tx'
+import { ok, refuse, type Result } from '../platform/result'
+import { write, type Tx } from '../platform/tx'
 
 interface AccountHead {
   municipality_id: string

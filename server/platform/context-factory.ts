@@ -1,12 +1,12 @@
 import { Background } from './background'
 import { systemClock, type Clock } from './clock'
 import { silentLog, type Log, type ServerContext } from './context'
-import type { Db } from './db'
+import type { Db } from '../db'
 import { ChangeFeed } from './feed'
-import { TopupWorker } from './payments/auto-topup'
-import { listenToProvider } from './payments/deposits'
-import type { PaymentProvider } from './payments/provider'
-import { SimulatedProvider } from './payments/simulated'
+import { TopupWorker } from '../payments/auto-topup'
+import { listenToProvider } from '../payments/deposits'
+import type { PaymentProvider } from '../payments/provider'
+import { SimulatedProvider } from '../payments/simulated'
 
 export interface ContextOptions {
   db: Db

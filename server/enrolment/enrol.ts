@@ -3,13 +3,13 @@
  * terminal id and a device token. The token is returned once and stored only as its sha256.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { EnrolResponse } from '../domain/sync'
-import type { ServerContext } from './context'
-import { randomToken, sha256Hex } from './crypto'
-import { audit } from './audit'
-import type { Sql } from './db'
-import { ok, refuse, type Result } from './result'
-import { write } from './tx'
+import type { EnrolResponse } from '../../domain/sync'
+import type { ServerContext } from '../platform/context'
+import { randomToken, sha256Hex } from '../platform/crypto'
+import { audit } from '../platform/audit'
+import type { Sql } from '../db'
+import { ok, refuse, type Result } from '../platform/result'
+import { write } from '../platform/tx'
 
 /** No 0/O, 1/I/L: the code is read off a screen and typed at the till. */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
