@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test'
+import { findChromium } from './scripts/chromium.mjs'
 
-// Debian's Chromium (npx playwright install cannot download here); flags from STACK.md.
+// The Chromium `npm test` found (CHROMIUM_PATH), else the same search (scripts/chromium.mjs: the
+// system's, then Playwright's own download); flags from STACK.md. With none, Playwright's default
+// applies and its error says to run `npx playwright install chromium`.
 export default defineConfig({
   testDir: 'test/e2e',
   timeout: 60_000,
@@ -14,7 +17,7 @@ export default defineConfig({
     locale: 'da-DK',
     timezoneId: 'Europe/Copenhagen',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: findChromium() ?? undefined,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
     trace: 'off',

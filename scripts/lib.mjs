@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, statSync, readdirSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { decideChromium, machineFacts } from './chromium.mjs'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -36,4 +37,22 @@ export function ensureBuild(force = false) {
   if (!force && existsSync(out) && statSync(out).mtimeMs >= sources) return
   console.log('Building (electron-vite build)…')
   if (run('npx', ['electron-vite', 'build']) !== 0) throw new Error('electron-vite build failed')
+}
+
+/**
+ * The Chromium the browser tests drive (scripts/chromium.mjs decides): found, or installed from
+ * Debian where we are root with apt, or `null` after saying which one command to run.
+ */
+export function ensureChromium(env = process.env) {
+  let decision = decideChromium(machineFacts(env))
+  if (decision.action === 'install') {
+    console.log(`No Chromium on this machine: installing Debian's (${decision.command.join(' ')})…`)
+    const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env: { DEBIAN_FRONTEND: 'noninteractive' } }
+    const ok = run('apt-get', ['update', '-qq'], quiet) === 0 && run(decision.command[0], [...decision.command.slice(1), '-qq'], quiet) === 0
+    decision = ok ? decideChromium(machineFacts(env)) : { action: 'stop', message: 'Installing Chromium with apt-get failed (above).', command: decision.command.join(' ') }
+    if (decision.action === 'install') decision = { action: 'stop', message: 'apt-get installed chromium, but no Chromium was found after.', command: 'CHROMIUM_PATH=/path/to/chromium npm test' }
+  }
+  if (decision.action === 'use') return decision.path
+  console.error(`\n${decision.message}\nRun this, then npm test again:\n\n    ${decision.command}\n`)
+  return null
 }

@@ -1,48 +1,53 @@
 // `npm test`: every check, in order, each run even if an earlier one failed; ends with one
-// line of totals over every runner: "N passed, N failed". Static checks (typecheck, lint,
-// build, security scan) count as one test each; Vitest and Playwright count their tests.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+// line of totals over every runner: "N passed, N failed, N skipped" (scripts/tally.mjs).
+// First, before anything long: a Chromium for the browser tests, or stop with the one command
+// that gets one.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { ensureDependencies, root, run } from './lib.mjs'
+import { ensureChromium, ensureDependencies, root, run } from './lib.mjs'
+import { createTally, postgresPlan } from './tally.mjs'
+
+const tally = createTally()
+
+function finish() {
+  if (tally.failures.length) console.log(`\nFailed: ${tally.failures.join('; ')}`)
+  console.log(`\n${tally.line()}`)
+  process.exit(tally.ok ? 0 : 1)
+}
+
+const chromium = ensureChromium()
+if (!chromium) {
+  tally.missing('playwright', 'no Chromium')
+  finish()
+}
+// Every runner below (Playwright's config, tests that open a window) uses the one found.
+process.env.CHROMIUM_PATH = chromium
+console.log(`Chromium for the browser tests: ${chromium}`)
 
 ensureDependencies()
-const tmp = join(root, '.tmp')
+// The runners' JSON reports (KANTINE_REPORT_DIR lets scripts/ci.test.ts run this script beside a real run).
+const tmp = process.env.KANTINE_REPORT_DIR || join(root, '.tmp')
 mkdirSync(tmp, { recursive: true })
-
-let passed = 0
-let failed = 0
-const failures = []
 
 function step(name, cmd, args, env) {
   console.log(`\n=== ${name} ===`)
-  const code = run(cmd, args, { env })
-  if (code === 0) passed++
-  else {
-    failed++
-    failures.push(name)
-  }
-  return code
+  tally.step(name, run(cmd, args, { env }))
 }
 
-function vitestTotals(file, name) {
-  if (!existsSync(file)) {
-    failed++
-    failures.push(`${name} (no report)`)
-    return
-  }
-  const r = JSON.parse(readFileSync(file, 'utf8'))
-  passed += r.numPassedTests
-  failed += r.numFailedTests
-  if (r.numFailedTests > 0 || r.success === false) failures.push(name)
-  if (r.success === false && r.numFailedTests === 0) {
-    failed++ // a file that failed to load has no failed test, but it failed
+function readJson(file) {
+  if (!existsSync(file)) return null
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'))
+  } catch {
+    return null
   }
 }
 
-function vitest(name, args, env, report) {
+function vitest(name, args, env, report, options) {
   console.log(`\n=== ${name} ===`)
+  rmSync(report, { force: true }) // a report left by an earlier run must not count for this one
   run('npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { env })
-  vitestTotals(report, name)
+  tally.vitest(name, readJson(report), options)
 }
 
 step('typecheck (node: electron, server, domain)', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit'])
@@ -52,35 +57,24 @@ step('build (electron-vite: main, preload, renderer)', 'npx', ['electron-vite', 
 step('security (electronegativity over electron/)', 'node', ['scripts/electronegativity.mjs'])
 
 vitest('vitest (unit + integration, PGlite)', [], { KANTINE_TEST_DATABASE_URL: undefined }, join(tmp, 'vitest.json'))
-const pgUrl = process.env.KANTINE_TEST_DATABASE_URL
-if (pgUrl) {
+
+const PG_RUN = 'vitest (server suite + sync integration on PostgreSQL)'
+const pg = postgresPlan(process.env)
+if (pg.run) {
   // One file at a time: the pull guard is cluster-wide (sync/pull.ts), so the test that holds a
   // transaction open on purpose would hold back every other file's pulls for its few seconds.
-  vitest(
-    'vitest (server suite + sync integration on PostgreSQL)',
-    ['server', 'test/integration/sync.test.ts', '--no-file-parallelism'],
-    { KANTINE_TEST_DATABASE_URL: pgUrl },
-    join(tmp, 'vitest-pg.json'),
-  )
+  vitest(PG_RUN, ['server', 'test/integration/sync.test.ts', '--no-file-parallelism'], { KANTINE_TEST_DATABASE_URL: pg.url }, join(tmp, 'vitest-pg.json'), {
+    mustRun: true,
+  })
+} else {
+  console.log(`\n=== ${PG_RUN} ===\nNote: ${pg.note}.`)
+  if (pg.failure) tally.missing(PG_RUN, pg.failure)
 }
 
 console.log('\n=== playwright (e2e in Chromium against the host shell) ===')
-run('npx', ['playwright', 'test'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: join(tmp, 'playwright.json') } })
 const pwFile = join(tmp, 'playwright.json')
-if (existsSync(pwFile)) {
-  const s = JSON.parse(readFileSync(pwFile, 'utf8')).stats ?? {}
-  passed += (s.expected ?? 0) + (s.flaky ?? 0)
-  failed += s.unexpected ?? 0
-  if ((s.unexpected ?? 0) > 0) failures.push('playwright')
-  if ((s.expected ?? 0) + (s.unexpected ?? 0) + (s.flaky ?? 0) === 0) {
-    failed++
-    failures.push('playwright (ran no test)')
-  }
-} else {
-  failed++
-  failures.push('playwright (no report)')
-}
+rmSync(pwFile, { force: true })
+run('npx', ['playwright', 'test'], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: pwFile } })
+tally.playwright('playwright', readJson(pwFile)?.stats ?? null)
 
-if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`)
-console.log(`\n${passed} passed, ${failed} failed`)
-process.exit(failed === 0 ? 0 : 1)
+finish()

@@ -3,9 +3,10 @@
  * main (process.argv of the app) and the core's utility process (the args main forks it with).
  *
  *   --kiosk               fullscreen kiosk lockdown (no menu, no DevTools, shortcuts blocked)
- *   --dev                 development till: the simulated card reader panel
+ *   --dev                 development till: the simulated card reader panel (ignored by a packaged
+ *                         app: on a counter it would let anyone "scan" any card)
  *   --data-dir <path>     where the till keeps its SQLite file (default: <userData>/till)
- *   --server-url <url>    the central server (http or https)
+ *   --server-url <url>    the central server: https, or http to this machine only (server-url.ts)
  *   --enrol-code <code>   one-time enrolment code (also KANTINE_ENROL_CODE, which keeps it out of `ps`)
  *   --name <name>         this till's name, e.g. "Kasse 1" (as in the host shell)
  *
@@ -13,6 +14,7 @@
  * the app path in development) are ignored, except the dangerous ones listed below.
  */
 import { isAbsolute, resolve } from 'node:path'
+import { checkServerUrl, serverUrlRefusalMessage } from '../core/server-url'
 
 export interface ShellFlags {
   kiosk: boolean
@@ -32,7 +34,16 @@ function isValueFlag(name: string): name is ValueFlag {
   return Object.prototype.hasOwnProperty.call(VALUE_FLAGS, name)
 }
 
-export function parseFlags(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ShellFlags {
+export interface ParseOptions {
+  /** `app.isPackaged`: a build handed to a canteen, where development switches do nothing. */
+  packaged?: boolean
+}
+
+export function parseFlags(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+  options: ParseOptions = {},
+): ShellFlags {
   const flags: ShellFlags = { kiosk: false, dev: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
@@ -56,6 +67,8 @@ export function parseFlags(argv: readonly string[], env: Readonly<Record<string,
   flags.enrolCode ??= env.KANTINE_ENROL_CODE || undefined
   flags.dataDir ??= env.KANTINE_DATA_DIR || undefined
   flags.serverUrl ??= env.KANTINE_SERVER_URL || undefined
+  // Still parsed above (so `--dev=x` is an error either way), then dropped.
+  if (options.packaged) flags.dev = false
   return validate(flags)
 }
 
@@ -65,15 +78,13 @@ function validate(flags: ShellFlags): ShellFlags {
     flags.dataDir = isAbsolute(flags.dataDir) ? flags.dataDir : resolve(flags.dataDir)
   }
   if (flags.serverUrl !== undefined) {
-    let url: URL
-    try {
-      url = new URL(flags.serverUrl)
-    } catch {
-      throw new FlagError(`--server-url is not a URL: ${flags.serverUrl.slice(0, 100)}`)
+    const checked = checkServerUrl(flags.serverUrl)
+    if (!checked.ok) {
+      // Never echo a URL that carries a password into a log.
+      const shown = checked.reason === 'credentials' ? '' : `: ${flags.serverUrl.slice(0, 100)}`
+      throw new FlagError(`--server-url ${serverUrlRefusalMessage(checked.reason)}${shown}`)
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new FlagError('--server-url must be http or https')
-    if (url.username || url.password) throw new FlagError('--server-url must not carry credentials')
-    flags.serverUrl = url.origin + url.pathname.replace(/\/+$/, '')
+    flags.serverUrl = checked.url
   }
   if (flags.enrolCode !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{3,127}$/.test(flags.enrolCode)) {
     throw new FlagError('--enrol-code must be 4 to 128 letters, digits, - or _')

@@ -54,7 +54,7 @@ function refuseToStart(message: string): void {
 
 function readFlags(): ShellFlags | null {
   try {
-    const flags = parseFlags(process.argv.slice(1), process.env)
+    const flags = parseFlags(process.argv.slice(1), process.env, { packaged: app.isPackaged })
     const dangerous = app.isPackaged ? dangerousSwitches(process.argv) : []
     if (dangerous.length > 0) {
       refuseToStart(`Refusing to run with ${dangerous.join(', ')}: it would open the till to other programs.`)

@@ -330,6 +330,25 @@ describe('command-line flags', () => {
     expect(() => parseFlags(['--name='])).toThrow(/--name/)
   })
 
+  it('ignores --dev in a packaged app: a counter till never shows the simulated card reader', () => {
+    expect(parseFlags(['/opt/Kantine/kantine', '--dev'], {}, { packaged: true })).toEqual({ kiosk: false, dev: false })
+    expect(parseFlags(['/opt/Kantine/kantine', '--kiosk', '--dev'], {}, { packaged: true }).kiosk).toBe(true)
+    const flags = parseFlags(['--dev', '--data-dir=/d'], {}, { packaged: true })
+    expect(coreArgs({ ...flags, dataDir: '/d' })).toEqual(['--data-dir=/d'])
+    // An unpackaged run (development) keeps it.
+    expect(parseFlags(['.', '--dev'], {}, { packaged: false }).dev).toBe(true)
+  })
+
+  it('takes --server-url only as https, or http to this machine', () => {
+    expect(() => parseFlags(['--server-url=http://kantine.kommune.dk'])).toThrow(/must use https/)
+    expect(() => parseFlags(['--server-url', 'http://192.168.1.10:4800'])).toThrow(FlagError)
+    expect(() => parseFlags([], { KANTINE_SERVER_URL: 'http://10.0.0.5' })).toThrow(/must use https/)
+    expect(parseFlags(['--server-url=http://127.0.0.1:4800/']).serverUrl).toBe('http://127.0.0.1:4800')
+    expect(parseFlags(['--server-url=http://localhost:4800']).serverUrl).toBe('http://localhost:4800')
+    expect(parseFlags(['--server-url=http://[::1]:4800']).serverUrl).toBe('http://[::1]:4800')
+    expect(() => parseFlags(['--server-url=https://u:secret@x.dk'])).toThrow(/^(?!.*secret).*credentials/)
+  })
+
   it('spots the switches a packaged till refuses to start with', () => {
     expect(dangerousSwitches(['kantine', '--kiosk', '--remote-debugging-port=9222', '--inspect', '--no-sandbox'])).toEqual([
       '--remote-debugging-port=9222',

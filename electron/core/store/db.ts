@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { MIGRATIONS } from './migrations'
 
@@ -15,14 +15,38 @@ export class MigrationMismatchError extends Error {}
  * a power cut: a confirmed sale must survive one.
  */
 export function openDb(dataDir: string, migrations = MIGRATIONS): Db {
-  mkdirSync(dataDir, { recursive: true })
-  const db = new Database(join(dataDir, DB_FILE))
+  const file = join(dataDir, DB_FILE)
+  secureDataDir(dataDir)
+  // Created empty with its mode before SQLite opens it: SQLite gives the -wal and -shm files the
+  // mode of the database file, and there is no moment in which the file is world-readable.
+  if (!existsSync(file)) closeSync(openSync(file, 'a', FILE_MODE))
+  const db = new Database(file)
   db.pragma('journal_mode = WAL')
+  // A folder or files left by an older build (or copied in) with looser modes are tightened.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) tighten(f, FILE_MODE)
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db, migrations)
   return db
+}
+
+/**
+ * The data folder holds the device token (the till's key to the server), names, balances and
+ * the staff's PIN hashes: only the till's own OS user may read it. On Windows the modes mean
+ * little (the folder lives in the user's own %APPDATA%), so nothing is checked there.
+ */
+const DIR_MODE = 0o700
+const FILE_MODE = 0o600
+
+export function secureDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE })
+  tighten(dataDir, DIR_MODE)
+}
+
+function tighten(path: string, mode: number): void {
+  if (process.platform === 'win32' || !existsSync(path)) return
+  if ((statSync(path).mode & 0o777 & ~mode) !== 0) chmodSync(path, mode)
 }
 
 export function migrate(db: Db, migrations = MIGRATIONS): void {
