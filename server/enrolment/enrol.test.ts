@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { EnrolResponse } from '../../domain/sync'
 import { serverSuite } from '../../test/support/server-suite'
@@ -45,6 +46,47 @@ describe('enrolling a till', () => {
     expect((await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 3' } })).status).toBe(200)
     const again = await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 3 igen' } })
     expect(again).toMatchObject({ status: 401, body: { error: 'unauthorized', message: expect.stringMatching(/already used/) } })
+  })
+
+  it('answers the same enrolment asked again (its answer was lost) with the same terminal and a fresh token; the first token stops working', async () => {
+    const { code } = await newCode()
+    const requestId = randomUUID()
+    const first = EnrolResponse.parse((await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 6', requestId, nextSeq: 1 } })).body)
+    const again = await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 6', requestId, nextSeq: 1 } })
+    expect(again.status).toBe(200)
+    const second = EnrolResponse.parse(again.body)
+    expect(second).toMatchObject({ terminalId: first.terminalId, locationId: first.locationId, municipalityId: first.municipalityId })
+    expect(second.token).not.toBe(first.token)
+    // No orphan: one terminal for the code, and only the token the till now holds opens it.
+    const { rows } = await s.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM terminals WHERE name = 'Kasse 6'`)
+    expect(rows[0]!.n).toBe(1)
+    expect((await pullPage(s.server, second)).changes.length).toBeGreaterThan(0)
+    expect(await api(s.server, 'GET', '/sync/pull?cursor=0:0&protocol=1&schema=2', { token: first.token })).toMatchObject({ status: 401 })
+  })
+
+  it('refuses a used code to any other enrolment: another request id, or none', async () => {
+    const { code } = await newCode()
+    expect((await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 7', requestId: randomUUID() } })).status).toBe(200)
+    for (const body of [{ code, name: 'Kasse 7', requestId: randomUUID() }, { code, name: 'Kasse 7' }]) {
+      expect(await api(s.server, 'POST', '/enrol', { body })).toMatchObject({ status: 401, body: { message: expect.stringMatching(/already used/) } })
+    }
+  })
+
+  it('does not hand a revoked terminal a new token when its enrolment is repeated', async () => {
+    const { code } = await newCode()
+    const requestId = randomUUID()
+    const first = EnrolResponse.parse((await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 8', requestId } })).body)
+    expect((await api(s.server, 'POST', `/admin/terminals/${first.terminalId}/revoke`, { token: s.server.adminToken })).status).toBe(200)
+    expect(await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 8', requestId } })).toMatchObject({ status: 401, body: { message: expect.stringMatching(/already used/) } })
+  })
+
+  it('starts a till enrolled again at the seq its outbox goes on from: the next push is no seq gap', async () => {
+    const { code } = await newCode()
+    const till = EnrolResponse.parse((await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 9', requestId: randomUUID(), nextSeq: 42 } })).body)
+    const { rows } = await s.db.query<{ last_applied_seq: number }>('SELECT last_applied_seq FROM terminals WHERE id = $1', [till.terminalId])
+    expect(Number(rows[0]!.last_applied_seq)).toBe(41)
+    const pushed = await pushAs(s.server, till, [sale(f, 42)])
+    expect(pushed).toMatchObject({ status: 200, body: { results: [{ seq: 42, status: 'applied' }] } })
   })
 
   it('refuses an expired code', async () => {

@@ -49,35 +49,61 @@ export async function createEnrolmentCode(
 
 export type EnrolRefusal = 'code-unknown' | 'code-used' | 'code-expired'
 
+/**
+ * Trades a one-time code for a terminal and its device token.
+ *
+ * The same enrolment asked again — the same code and the same `requestId`, because the till
+ * never heard the answer — gets the same terminal again, with a fresh token: the first one never
+ * reached anyone, and its hash is replaced, so it stops working. Only while the code would still
+ * be valid, and never for a revoked terminal. A different request id (or none) gets "already used".
+ *
+ * `nextSeq` is the first seq the till will push: a till enrolled again keeps its outbox, and the
+ * new terminal starts just below it instead of at 0 (its unsent sales would be a seq gap forever).
+ */
 export async function enrolTerminal(
   ctx: ServerContext,
-  req: { code: string; name: string },
+  req: { code: string; name: string; requestId?: string; nextSeq?: number },
 ): Promise<Result<EnrolResponse, EnrolRefusal>> {
   return write(ctx, async (tx) => {
+    const codeHash = sha256Hex(normalizeCode(req.code))
     // FOR UPDATE: two tills racing with one code; the second waits and then sees it used.
-    const { rows } = await tx.query<{ location_id: string; municipality_id: string; expires_at: Date; used_at: Date | null }>(
-      `SELECT e.location_id, l.municipality_id, e.expires_at, e.used_at
+    const { rows } = await tx.query<{
+      location_id: string
+      municipality_id: string
+      expires_at: Date
+      used_at: Date | null
+      request_id: string | null
+      terminal_id: string | null
+    }>(
+      `SELECT e.location_id, l.municipality_id, e.expires_at, e.used_at, e.request_id, e.terminal_id
          FROM enrolment_codes e JOIN locations l ON l.id = e.location_id
         WHERE e.code_hash = $1
           FOR UPDATE OF e`,
-      [sha256Hex(normalizeCode(req.code))],
+      [codeHash],
     )
     const code = rows[0]
     if (!code) return refuse('code-unknown')
-    if (code.used_at) return refuse('code-used')
-    if (code.expires_at.getTime() <= tx.now.getTime()) return refuse('code-expired')
+    if (code.expires_at.getTime() <= tx.now.getTime()) return refuse(code.used_at ? 'code-used' : 'code-expired')
+    const token = randomToken()
+    if (code.used_at) {
+      const repeat = req.requestId !== undefined && code.request_id === req.requestId && code.terminal_id !== null
+      if (!repeat) return refuse('code-used')
+      const renewed = await tx.query('UPDATE terminals SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [code.terminal_id, sha256Hex(token)])
+      if (renewed.rows.length === 0) return refuse('code-used')
+      return ok({ terminalId: code.terminal_id!, token, locationId: code.location_id, municipalityId: code.municipality_id })
+    }
 
     const terminalId = randomUUID()
-    const token = randomToken()
     await tx.query(
-      `INSERT INTO terminals (id, municipality_id, location_id, name, token_hash, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [terminalId, code.municipality_id, code.location_id, req.name, sha256Hex(token), tx.now],
+      `INSERT INTO terminals (id, municipality_id, location_id, name, token_hash, created_at, last_applied_seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [terminalId, code.municipality_id, code.location_id, req.name, sha256Hex(token), tx.now, (req.nextSeq ?? 1) - 1],
     )
-    await tx.query('UPDATE enrolment_codes SET used_at = $2, terminal_id = $3 WHERE code_hash = $1', [
-      sha256Hex(normalizeCode(req.code)),
+    await tx.query('UPDATE enrolment_codes SET used_at = $2, terminal_id = $3, request_id = $4 WHERE code_hash = $1', [
+      codeHash,
       tx.now,
       terminalId,
+      req.requestId ?? null,
     ])
     return ok({ terminalId, token, locationId: code.location_id, municipalityId: code.municipality_id })
   })

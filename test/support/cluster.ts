@@ -17,8 +17,8 @@ export interface TestTill {
   proxy: FaultProxy
   dataDir: string
   call<M extends Method>(method: M, args?: unknown): Promise<Result<M>>
-  /** Reopens the till on the same data folder (a restart). */
-  restart(): Promise<void>
+  /** Reopens the till on the same data folder (a restart), with `opts` changed from then on. */
+  restart(opts?: Partial<TillOptions>): Promise<void>
   /** Closes the till but keeps its data folder and proxy, for another process to use; `resume` reopens it. */
   suspend(): Promise<void>
   resume(): Promise<void>
@@ -30,8 +30,11 @@ export interface Cluster {
   server: RunningServer
   fixture: Fixture
   enrolmentCode(locationId?: string): Promise<string>
-  /** A till enrolled at the fixture's canteen, synced once, with the cashier signed in. */
-  newTill(name: string, opts?: Partial<TillOptions>): Promise<TestTill>
+  /**
+   * A till enrolled at the fixture's canteen, synced once, with the cashier signed in.
+   * `beforeOpen` sets the proxy's faults before the till's first request.
+   */
+  newTill(name: string, opts?: Partial<TillOptions>, setup?: { beforeOpen?(proxy: FaultProxy): void }): Promise<TestTill>
   close(): Promise<void>
 }
 
@@ -48,10 +51,11 @@ export async function startCluster(): Promise<Cluster> {
     return r.body.code as string
   }
 
-  const newTill = async (name: string, opts: Partial<TillOptions> = {}): Promise<TestTill> => {
+  const newTill = async (name: string, opts: Partial<TillOptions> = {}, setup: { beforeOpen?(proxy: FaultProxy): void } = {}): Promise<TestTill> => {
     const proxy = await startFaultProxy(server.url)
+    setup.beforeOpen?.(proxy)
     const dataDir = join(root, name)
-    const options: TillOptions = {
+    let options: TillOptions = {
       dataDir,
       serverUrl: proxy.url,
       enrolmentCode: await enrolmentCode(),
@@ -71,8 +75,9 @@ export async function startCluster(): Promise<Cluster> {
         if (!res.ok) throw new Error(`${method}: ${res.error.code} ${res.error.message}`)
         return res.value as never
       },
-      async restart() {
+      async restart(opts = {}) {
         await till.close()
+        options = { ...options, ...opts }
         till = await openTill(options)
       },
       async suspend() {

@@ -6,7 +6,7 @@ import { randomBytes, scryptSync } from 'node:crypto'
 import type { AccountData, Change } from '../../domain/sync'
 import type { Db } from '../../electron/core/store/db'
 import { applyPullPage } from '../../electron/core/store/pull'
-import { setSetting } from '../../electron/core/store/settings'
+import { getSetting, setSetting } from '../../electron/core/store/settings'
 
 export function hashPin(pin: string): string {
   const salt = randomBytes(16)
@@ -47,5 +47,5 @@ export function canteenChanges(): Change[] {
 /** Puts a canteen into a till store as if enrolled at loc-1 and pulled once. */
 export function seedCanteen(db: Db, serverTime = new Date().toISOString()): void {
   setSetting(db, 'location_id', 'loc-1')
-  applyPullPage(db, { changes: canteenChanges(), cursor: '1:1', hasMore: false, ackSeq: null, serverTime })
+  applyPullPage(db, { changes: canteenChanges(), cursor: '1:1', hasMore: false, ackSeq: null, serverTime }, { from: getSetting(db, 'pull_cursor'), localNow: new Date(serverTime) })
 }

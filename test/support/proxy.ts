@@ -1,7 +1,8 @@
 /**
  * A fault-injecting HTTP proxy between a till and the server, on loopback. It can cut the
- * network (every connection refused, live sockets dropped) and drop the answer of a push
- * after the server committed it — the moment that tests "exactly once".
+ * network (every connection refused, live sockets dropped), reset connections as they are
+ * opened, and drop the answer of a push or an enrolment after the server committed it — the
+ * moment that tests "exactly once".
  */
 import http from 'node:http'
 import net from 'node:net'
@@ -13,6 +14,12 @@ export interface FaultProxy {
   setOffline(offline: boolean): void
   /** The next N push answers are swallowed after the server has answered (committed). */
   dropPushAnswers(n: number): void
+  /** The next N enrolment answers are swallowed after the server has answered (committed). */
+  dropEnrolAnswers(n: number): void
+  /** The next N connections are reset (RST) as soon as they are accepted, before any request. */
+  resetConnects(n: number): void
+  /** Connections accepted so far (each new TCP connection the till opened). */
+  readonly connects: number
   /** How many pushes reached the server. */
   readonly pushes: number
   /** The URL of every request forwarded, in order. */
@@ -26,6 +33,9 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl)
   let offline = false
   let dropAnswers = 0
+  let dropEnrol = 0
+  let resets = 0
+  let connects = 0
   let pushes = 0
   const sockets = new Set<net.Socket>()
   const proxy = { beforeRequest: null, requests: [] as string[] } as unknown as FaultProxy
@@ -36,11 +46,13 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     proxy.requests.push(req.url ?? '')
     const isPush = req.url?.startsWith('/sync/push') ?? false
     if (isPush) pushes++
+    const isEnrol = req.url === '/enrol'
     const upstream = http.request(
       { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
       (up) => {
-        if (isPush && dropAnswers > 0) {
-          dropAnswers--
+        if ((isPush && dropAnswers > 0) || (isEnrol && dropEnrol > 0)) {
+          if (isPush) dropAnswers--
+          else dropEnrol--
           // Read the whole answer (the server has committed), then cut the till off without it.
           up.resume()
           up.on('end', () => req.socket.destroy())
@@ -54,6 +66,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     req.pipe(upstream)
   })
   server.on('connection', (s) => {
+    connects++
+    if (resets > 0) {
+      resets--
+      return s.resetAndDestroy()
+    }
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })
@@ -86,6 +103,15 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     },
     dropPushAnswers(n: number) {
       dropAnswers = n
+    },
+    dropEnrolAnswers(n: number) {
+      dropEnrol = n
+    },
+    resetConnects(n: number) {
+      resets = n
+    },
+    get connects() {
+      return connects
     },
     get pushes() {
       return pushes

@@ -36,7 +36,8 @@ export interface CardAccount {
 /**
  * What the till knows of a card right now. The balance is the last pulled balance plus this
  * till's deltas the server has not yet reported back (outbox seq > acked_seq): each sale is
- * counted once, either here or in the pulled balance, never in both.
+ * counted once, either here or in the pulled balance, never in both. Each outbox row carries its
+ * own effects (delta, spend and its period keys), whatever kind of mutation it is.
  */
 export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, now: PeriodKeys): CardAccount | null {
   const row = db
@@ -50,12 +51,12 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
   if (!row) return null
   const pending = db
     .prepare(
-      `SELECT COALESCE(SUM(o.delta), 0) AS delta,
-              COALESCE(SUM(CASE WHEN s.day_key = @day THEN s.total END), 0) AS day,
-              COALESCE(SUM(CASE WHEN s.week_key = @week THEN s.total END), 0) AS week,
-              COALESCE(SUM(CASE WHEN s.month_key = @month THEN s.total END), 0) AS month
-         FROM outbox o LEFT JOIN sales s ON s.seq = o.seq
-        WHERE o.account_id = @account AND o.seq > @acked AND o.status <> 'rejected'`,
+      `SELECT COALESCE(SUM(delta), 0) AS delta,
+              COALESCE(SUM(CASE WHEN day_key = @day THEN spend END), 0) AS day,
+              COALESCE(SUM(CASE WHEN week_key = @week THEN spend END), 0) AS week,
+              COALESCE(SUM(CASE WHEN month_key = @month THEN spend END), 0) AS month
+         FROM outbox
+        WHERE account_id = @account AND seq > @acked AND status <> 'rejected'`,
     )
     .get({ account: row.account_id, acked: ackedSeq, ...now }) as { delta: number } & Record<PeriodKind, number>
   const pulledSpent = JSON.parse(row.spent) as AccountView['spent']

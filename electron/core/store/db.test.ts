@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DB_FILE, MigrationMismatchError, migrate, openDb } from './db'
 import { MIGRATIONS } from './migrations'
+import { readCardAccount } from './accounts'
+import { seedCanteen } from '../../../test/support/core'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
@@ -52,6 +54,60 @@ describe('the till store', () => {
     expect(db.prepare('SELECT id, photo_id, balance FROM accounts').all()).toEqual([{ id: 'a-1', photo_id: null, balance: 100 }])
     expect(db.prepare('SELECT key, value FROM settings ORDER BY key').all()).toEqual([{ key: 'acked_seq', value: '7' }])
     expect(db.prepare('SELECT mutation_id FROM outbox').all()).toEqual([{ mutation_id: 'm1' }])
+    db.close()
+  })
+
+  it('0003 keeps an old till counting its pending sales: balance and day/week/month spend, now from the outbox row alone', () => {
+    const dir = tmp()
+    const old = openDb(dir, MIGRATIONS.slice(0, 2))
+    seedCanteen(old, '2026-11-24T09:00:00.000Z')
+    // A pending sale of 35 kr. as a schema-2 till wrote it (outbox + sales), and one the server already acknowledged.
+    for (const [seq, total] of [[1, 1000], [2, 3500]] as const) {
+      old
+        .prepare(`INSERT INTO outbox (seq, mutation_id, kind, payload, created_at, account_id, delta) VALUES (?, ?, 'sale.record', '{}', '2026-11-24T10:00:00Z', 'a-1', ?)`)
+        .run(seq, `m${seq}`, -total)
+      old
+        .prepare(
+          `INSERT INTO sales (id, seq, at, card_number, account_id, staff_id, total, offline, day_key, week_key, month_key)
+           VALUES (?, ?, '2026-11-24T10:00:00Z', 'DEMO0001', 'a-1', 's-mette', ?, 1, '2026-11-24', '2026-W48', '2026-11')`,
+        )
+        .run(`s${seq}`, seq, total)
+    }
+    old.close()
+
+    const db = openDb(dir, MIGRATIONS.slice(0, 3))
+    // The sales table plays no part in what is pending any more.
+    db.prepare('DELETE FROM sale_lines').run()
+    db.pragma('foreign_keys = OFF')
+    db.prepare('DELETE FROM sales').run()
+    const card = readCardAccount(db, 'DEMO0001', 1, { day: '2026-11-24', week: '2026-W48', month: '2026-11' })!
+    expect(card.view.balance).toBe(15000 - 3500)
+    expect(card.view.spent).toEqual({
+      day: { key: '2026-11-24', amount: 3500 },
+      week: { key: '2026-W48', amount: 3500 },
+      month: { key: '2026-11', amount: 3500 },
+    })
+    expect(db.prepare('SELECT seq, spend, offline FROM outbox ORDER BY seq').all()).toEqual([
+      { seq: 1, spend: 1000, offline: 1 },
+      { seq: 2, spend: 3500, offline: 1 },
+    ])
+    db.close()
+  })
+
+  it('counts a pending mutation that is not a sale by its own effects (a void gives money and spend back)', () => {
+    const db = openDb(tmp())
+    seedCanteen(db, '2026-11-24T09:00:00.000Z')
+    const keys = { day: '2026-11-24', week: '2026-W48', month: '2026-11' }
+    const row = db.prepare(
+      `INSERT INTO outbox (mutation_id, kind, payload, created_at, account_id, delta, spend, day_key, week_key, month_key)
+       VALUES (?, ?, '{}', '2026-11-24T10:00:00Z', 'a-1', ?, ?, ?, ?, ?)`,
+    )
+    row.run('m-sale', 'sale.record', -3500, 3500, keys.day, keys.week, keys.month)
+    row.run('m-void', 'sale.void', 3500, -3500, keys.day, keys.week, keys.month)
+    row.run('m-sale-2', 'sale.record', -800, 800, keys.day, keys.week, keys.month)
+    const card = readCardAccount(db, 'DEMO0001', 0, keys)!
+    expect(card.view.balance).toBe(15000 - 800)
+    expect(card.view.spent.day).toEqual({ key: keys.day, amount: 800 })
     db.close()
   })
 

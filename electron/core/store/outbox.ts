@@ -20,12 +20,38 @@ export function pendingMutations(db: Db, limit: number): Mutation[] {
  * Marks what the server answered. `applied` stops the upload but keeps the delta counting until
  * a pull reports the seq (the pulled balance does not include it yet); `rejected` sets the
  * mutation aside with its reason and its delta stops counting at once: the server never applied it.
+ *
+ * One rejection is not one: `duplicate-sale` means the server already holds this very sale (same
+ * sale id), booked under this till's previous terminal before it was enrolled again, its answer
+ * lost. For the till's bookkeeping it is applied: its delta counts until a pull acknowledges the
+ * seq (the snapshot after the re-enrolment does, with a balance that includes it).
  */
 export function recordPushResults(db: Db, results: readonly MutationResult[]): void {
   const update = db.prepare(`UPDATE outbox SET status = ?, reason = ?, flags = ? WHERE seq = ? AND mutation_id = ?`)
   db.transaction(() => {
-    for (const r of results) update.run(r.status, r.reason, r.flags.length ? JSON.stringify(r.flags) : null, r.seq, r.id)
+    for (const r of results) {
+      const booked = r.status === 'rejected' && r.reason === ALREADY_BOOKED
+      const flags = booked ? [...r.flags, ALREADY_BOOKED] : r.flags
+      update.run(booked ? 'applied' : r.status, booked ? null : r.reason, flags.length ? JSON.stringify(flags) : null, r.seq, r.id)
+    }
   })()
+}
+
+const ALREADY_BOOKED = 'duplicate-sale'
+
+/**
+ * The first seq this till will push next: its oldest unanswered row, or the one after its last
+ * row (AUTOINCREMENT never reuses a seq). Told to the server when the till is enrolled again.
+ */
+export function nextPushSeq(db: Db): number {
+  const row = db
+    .prepare(
+      `SELECT COALESCE((SELECT MIN(seq) FROM outbox WHERE status = 'pending'),
+                       (SELECT seq FROM sqlite_sequence WHERE name = 'outbox') + 1,
+                       1) AS next`,
+    )
+    .get() as { next: number }
+  return row.next
 }
 
 export interface OutboxCounts {

@@ -1,17 +1,31 @@
 import type { AccountData, Change, PullResponse, SnapshotResponse } from '../../../domain/sync'
 import type { Db } from './db'
-import { getNumberSetting, setSetting } from './settings'
+import { getNumberSetting, getSetting, setSetting } from './settings'
+
+/**
+ * Where a page or snapshot was fetched from, and when (the till's own clock). `from` is the
+ * cursor the till held when it asked: the answer is applied only if the till still holds it
+ * (compare-and-set in the page's own transaction). Two pulls can overlap (a second process on
+ * the same store, a slow answer): an older page applied after a newer one would roll balances
+ * back and forget acknowledged sales, so it is dropped instead.
+ */
+export interface PulledAt {
+  from: string | null
+  localNow: Date
+}
 
 /**
  * Applies one pull page in ONE transaction: the entities, the new cursor and the acknowledged
  * seq together. Dropping a pending delta (acked_seq) and receiving the balance that includes it
  * are therefore one atomic step: a sale is never counted twice nor lost between the two.
- * Returns the entities touched.
+ * Returns the entities touched, or null when the page is stale (the cursor moved on since it
+ * was asked for) and nothing was applied.
  */
-export function applyPullPage(db: Db, page: PullResponse): Set<string> {
+export function applyPullPage(db: Db, page: PullResponse, at: PulledAt): Set<string> | null {
   const touched = new Set<string>()
   const apply = prepare(db, page.serverTime)
-  db.transaction(() => {
+  const applied = db.transaction(() => {
+    if (getSetting(db, 'pull_cursor') !== at.from) return false
     for (const change of page.changes) {
       touched.add(change.entity)
       if ('deleted' in change) apply.delete[change.entity].run(change.id)
@@ -19,9 +33,20 @@ export function applyPullPage(db: Db, page: PullResponse): Set<string> {
     }
     setSetting(db, 'pull_cursor', page.cursor)
     if (page.ackSeq !== null && page.ackSeq > getNumberSetting(db, 'acked_seq', 0)) setSetting(db, 'acked_seq', page.ackSeq)
-    setSetting(db, 'last_sync_at', page.serverTime)
-  })()
-  return touched
+    markPulled(db, page.serverTime, at.localNow)
+    return true
+  }).immediate()
+  return applied ? touched : null
+}
+
+/**
+ * `last_sync_at` is the server's time (shown to people, "rules as of"); `last_pull_local_at` is
+ * the till's own clock at the same moment. Data age is measured on one clock, the till's: a till
+ * whose clock is off by hours must not think its data fresh (or stale) because of it.
+ */
+function markPulled(db: Db, serverTime: string, localNow: Date): void {
+  setSetting(db, 'last_sync_at', serverTime)
+  setSetting(db, 'last_pull_local_at', localNow.toISOString())
 }
 
 /** The tables a snapshot replaces. */
@@ -30,8 +55,9 @@ const HELD = ['locations', 'categories', 'products', 'staff', 'accounts', 'cards
 /**
  * Applies a snapshot in ONE transaction: everything the till holds is replaced by it, and the
  * cursor and acknowledged seq are set with it. Then the till pulls from that cursor as usual.
+ * Null (nothing applied) when the till's cursor is no longer the one it was asked for from.
  */
-export function applySnapshot(db: Db, snap: SnapshotResponse): Set<string> {
+export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set<string> | null {
   const apply = prepare(db, snap.serverTime)
   const a = snap.accounts
   const c = snap.cards
@@ -44,7 +70,8 @@ export function applySnapshot(db: Db, snap: SnapshotResponse): Set<string> {
   // The period keys are the same for every account: only the amounts go into each row's JSON.
   const [day, week, month] = [snap.periods.day, snap.periods.week, snap.periods.month].map((k) => JSON.stringify(k))
   const spent = (i: number) => `{"day":{"key":${day},"amount":${a.spentDay[i]}},"week":{"key":${week},"amount":${a.spentWeek[i]}},"month":{"key":${month},"amount":${a.spentMonth[i]}}}`
-  db.transaction(() => {
+  const applied = db.transaction(() => {
+    if (getSetting(db, 'pull_cursor') !== at.from) return false
     for (const table of HELD) db.prepare(`DELETE FROM ${table}`).run()
     for (const change of snap.changes) if (!('deleted' in change)) apply.upsert(change)
     for (let i = 0; i < a.id.length; i++) {
@@ -68,9 +95,10 @@ export function applySnapshot(db: Db, snap: SnapshotResponse): Set<string> {
     for (let i = 0; i < c.number.length; i++) insertCard.run(c.number[i], c.accountId[i], c.status[i])
     setSetting(db, 'pull_cursor', snap.cursor)
     if (snap.ackSeq > getNumberSetting(db, 'acked_seq', 0)) setSetting(db, 'acked_seq', snap.ackSeq)
-    setSetting(db, 'last_sync_at', snap.serverTime)
-  })()
-  return new Set(['location', 'category', 'product', 'staff', 'account', 'card'])
+    markPulled(db, snap.serverTime, at.localNow)
+    return true
+  }).immediate()
+  return applied ? new Set(['location', 'category', 'product', 'staff', 'account', 'card']) : null
 }
 
 function prepare(db: Db, syncedAt: string) {

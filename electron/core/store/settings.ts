@@ -11,7 +11,18 @@ export type SettingKey =
   | 'pull_cursor'
   | 'acked_seq'
   | 'last_sync_at'
+  /** The till's own clock at its last successful pull (data age is measured on the till's clock). */
+  | 'last_pull_local_at'
   | 'offline_allowance'
+  /** What one card may spend offline at this till (øre), over the sales the server has not acknowledged. */
+  | 'offline_cap'
+  /** The enrolment in progress, {codeHash, requestId}: written before the request is sent, so a retry is the same request. */
+  | 'enrol_request'
+  /** sha256 of the enrolment code this till's token came from: a different code given at start enrols it again. */
+  | 'enrolled_code'
+  | 'signout_after_minutes'
+  | 'pin_failures'
+  | 'pin_locked_until'
 
 export function getSetting(db: Db, key: SettingKey): string | null {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
@@ -20,6 +31,10 @@ export function getSetting(db: Db, key: SettingKey): string | null {
 
 export function setSetting(db: Db, key: SettingKey, value: string | number): void {
   db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(value))
+}
+
+export function deleteSetting(db: Db, key: SettingKey): void {
+  db.prepare('DELETE FROM settings WHERE key = ?').run(key)
 }
 
 export function getNumberSetting(db: Db, key: SettingKey, fallback: number): number {

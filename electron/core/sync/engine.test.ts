@@ -228,3 +228,192 @@ describe('the sync engine pulling pages', () => {
     }
   })
 })
+
+describe('online is not one request', () => {
+  const dirs: string[] = []
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+  /** A server whose next pull answers are scripted: 'ok', a status code, or 'reset' (connection cut). */
+  async function scriptedServer(script: ('ok' | 'reset' | number)[]) {
+    const server = createServer((req, res) => {
+      const next = script.shift() ?? 'ok'
+      if (next === 'reset') return req.socket.destroy()
+      if (next !== 'ok') return res.writeHead(next, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unavailable', message: 'down for maintenance' }))
+      res.writeHead(200, { 'content-type': 'application/json' }).end(page([], '1:1', false))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) }
+  }
+
+  function till(serverUrl: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'kantine-online-'))
+    dirs.push(dir)
+    const db = openDb(dir)
+    setSetting(db, 'device_token', 'token')
+    setSetting(db, 'pull_cursor', '0:0') // no snapshot: pull straight away
+    let t = Date.parse('2026-11-24T10:00:00.000Z')
+    const clock = { now: () => new Date(t) }
+    const engine = new SyncEngine({ db, clock, serverUrl, tillName: 'Test', mayUpload: false, live: false, onStatus: () => {}, onDataChanged: () => {}, log: () => {} })
+    return { db, engine, tick: (ms: number) => (t += ms) }
+  }
+
+  it('one connection cut does not make an online till offline; two in a row do', async () => {
+    // A failed request is two cut connections: the client tries a new one at once (sync/http.ts).
+    const server = await scriptedServer(['ok', 'reset', 'reset', 'reset', 'reset'])
+    const { db, engine, tick } = till(server.url)
+    try {
+      expect((await engine.syncNow()).online).toBe(true)
+      tick(1000)
+      const once = await engine.syncNow()
+      expect(once.lastError).toMatch(/not reachable|cut off/)
+      expect(once.online).toBe(true) // no offline allowance for one lost request
+      tick(1000)
+      expect((await engine.syncNow()).online).toBe(false)
+      tick(1000)
+      expect((await engine.syncNow()).online).toBe(true)
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+    }
+  })
+
+  it('a server answering 503 is not one the till is in touch with', async () => {
+    const server = await scriptedServer(['ok', 503, 503])
+    const { db, engine, tick } = till(server.url)
+    try {
+      expect((await engine.syncNow()).online).toBe(true)
+      tick(1000)
+      await engine.syncNow()
+      tick(1000)
+      const status = await engine.syncNow()
+      expect(status.lastError).toMatch(/maintenance/)
+      expect(status.online).toBe(false)
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+    }
+  })
+})
+
+describe('data age on the till clock', () => {
+  it('a till whose clock runs three hours ahead of the server is not "stale" right after a pull, and is after 15 minutes', async () => {
+    const server = await fakeServer(() => page([], '1:1', false)) // serverTime 10:00
+    const dir = mkdtempSync(join(tmpdir(), 'kantine-age-'))
+    const db = openDb(dir)
+    setSetting(db, 'device_token', 'token')
+    let t = Date.parse('2026-11-24T13:00:00.000Z')
+    const engine = new SyncEngine({ db, clock: { now: () => new Date(t) }, serverUrl: server.url, tillName: 'Test', mayUpload: false, live: false, onStatus: () => {}, onDataChanged: () => {}, log: () => {} })
+    try {
+      const status = await engine.syncNow()
+      expect(status).toMatchObject({ lastError: null, lastSyncAt: '2026-11-24T10:00:00.000Z', stale: false })
+      expect(getSetting(db, 'last_pull_local_at')).toBe('2026-11-24T13:00:00.000Z')
+      t += 15 * 60_000 + 1
+      expect(engine.status().stale).toBe(true)
+    } finally {
+      await engine.stop()
+      db.close()
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('enrolment', () => {
+  it('keeps the request id before sending it: after a crash the till asks again as the same request', async () => {
+    const asked: { requestId: string; nextSeq: number }[] = []
+    let cut = 2 // the first try and its immediate retry never get an answer
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (d: Buffer) => (body += d.toString()))
+      req.on('end', () => {
+        if (req.url === '/enrol') {
+          asked.push(JSON.parse(body) as { requestId: string; nextSeq: number })
+          if (cut-- > 0) return req.socket.destroy()
+          const answer = { terminalId: 't-1', token: 'x'.repeat(40), locationId: 'l-1', municipalityId: 'm-1' }
+          return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
+        }
+        if (req.url?.startsWith('/sync/snapshot')) return res.writeHead(404).end()
+        res.writeHead(200, { 'content-type': 'application/json' }).end(page([], '1:1', false))
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const dir = mkdtempSync(join(tmpdir(), 'kantine-enrol-'))
+    const open = () => {
+      const db = openDb(dir)
+      const engine = new SyncEngine({ db, clock: systemClock, serverUrl: url, enrolmentCode: 'ABCDE-FGHJK', tillName: 'Kasse', mayUpload: true, live: false, onStatus: () => {}, onDataChanged: () => {}, log: () => {} })
+      return { db, engine }
+    }
+    try {
+      const first = open()
+      expect((await first.engine.syncNow()).enrolled).toBe(false)
+      await first.engine.stop()
+      first.db.close() // the till process dies here
+
+      const second = open()
+      const status = await second.engine.syncNow()
+      expect(status).toMatchObject({ enrolled: true, lastError: null })
+      expect(asked).toHaveLength(3)
+      expect(new Set(asked.map((a) => a.requestId)).size).toBe(1)
+      expect(asked[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/)
+      expect(asked.map((a) => a.nextSeq)).toEqual([1, 1, 1])
+      expect(getSetting(second.db, 'terminal_id')).toBe('t-1')
+      expect(getSetting(second.db, 'enrol_request')).toBeNull()
+      await second.engine.stop()
+      second.db.close()
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('two pulls that overlap', () => {
+  it('the older page, answered last, is not applied over the newer one: no balance rolls back', async () => {
+    // Two processes on one till store (the uploader and a second one that only pulls) both ask
+    // from cursor 1:1. The first is answered late, with the older state of the account.
+    let held: (() => void) | null = null
+    const server = createServer((req, res) => {
+      const cursor = new URL(req.url ?? '/', 'http://x').searchParams.get('cursor')
+      const send = (body: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(body)
+      if (cursor !== '1:1') return send(page([], cursor ?? '0:0', false))
+      if (!held) {
+        held = () => send(page([account('a-1', 15000)], '2:1', false)) // page A: before the sale and the deposit
+        return
+      }
+      send(page([account('a-1', 9000)], '3:1', false)) // page B: newer
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const dir = mkdtempSync(join(tmpdir(), 'kantine-overlap-'))
+    const seed = openDb(dir)
+    setSetting(seed, 'device_token', 'token')
+    setSetting(seed, 'pull_cursor', '1:1')
+    seed.close()
+    const open = () => {
+      const db = openDb(dir)
+      return { db, engine: new SyncEngine({ db, clock: systemClock, serverUrl: url, tillName: 'Test', mayUpload: false, live: false, onStatus: () => {}, onDataChanged: () => {}, log: () => {} }) }
+    }
+    const first = open()
+    const second = open()
+    try {
+      const slow = first.engine.syncNow()
+      while (!held) await new Promise((r) => setTimeout(r, 5))
+      expect((await second.engine.syncNow()).lastError).toBeNull() // page B applied
+      ;(held as () => void)()
+      expect((await slow).lastError).toBeNull()
+      expect(first.db.prepare('SELECT balance FROM accounts').all()).toEqual([{ balance: 9000 }])
+      expect(getSetting(first.db, 'pull_cursor')).toBe('3:1')
+    } finally {
+      await first.engine.stop()
+      await second.engine.stop()
+      first.db.close()
+      second.db.close()
+      await new Promise((resolve) => server.close(resolve))
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

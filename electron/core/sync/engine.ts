@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto'
 import WebSocket from 'ws'
 import type { SyncStatus } from '../api/contract'
-import type { Clock } from '../clock'
+import { systemIds, type Clock, type Ids } from '../clock'
 import type { Db } from '../store/db'
-import { outboxCounts, pendingMutations, recordPushResults } from '../store/outbox'
+import { nextPushSeq, outboxCounts, pendingMutations, recordPushResults } from '../store/outbox'
 import { hasPhoto, savePhoto } from '../store/photos'
 import { applyPullPage, applySnapshot } from '../store/pull'
-import { getSetting, setSetting } from '../store/settings'
+import { deleteSetting, getSetting, setSetting } from '../store/settings'
 import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS } from '../../../domain/sync'
-import { SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
+import { SyncHttpError, createSyncClient, enrol, type SyncClient } from './http'
+import { Reachability, type ReachabilityOptions } from './online'
 
 /**
  * Exponential backoff with "equal jitter": the delay doubles per failure up to `max`, half of it
@@ -55,6 +56,11 @@ export interface SyncEngineOptions {
   /** Open the live channel (WebSocket poke). */
   live?: boolean
   random?: () => number
+  ids?: Ids
+  /** When the till counts as offline (sync/online.ts). */
+  reachability?: ReachabilityOptions
+  /** How long opening a connection to the server may take (sync/http.ts). */
+  connectTimeoutMs?: number
   onStatus(status: SyncStatus): void
   onDataChanged(entities: string[]): void
   log(level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>): void
@@ -72,7 +78,9 @@ export class SyncEngine {
   private timer: NodeJS.Timeout | null = null
   private failures = 0
   private stopped = false
-  private online = false
+  private readonly reach: Reachability
+  /** The server refused the device token (revoked, or a server that never knew it). */
+  private tokenRefused = false
   private syncing = false
   private lastError: string | null = null
   private socket: WebSocket | null = null
@@ -81,7 +89,11 @@ export class SyncEngine {
   private client: SyncClient | null = null
   private readonly photosInFlight = new Map<string, Promise<void>>()
 
-  constructor(private readonly o: SyncEngineOptions) {}
+  constructor(private readonly o: SyncEngineOptions) {
+    // An idle till hears from the server once per interval: silence is counted in intervals, so
+    // a till that is merely idle never looks offline.
+    this.reach = new Reachability(o.clock, { silenceMs: Math.max(90_000, 3 * (o.intervalMs ?? 30_000)), ...o.reachability })
+  }
 
   start(): void {
     if (!this.o.serverUrl) return
@@ -98,7 +110,7 @@ export class SyncEngine {
   fetchPhoto(id: string): Promise<void> {
     const running = this.photosInFlight.get(id)
     if (running) return running
-    if (this.stopped || !this.online || hasPhoto(this.o.db, id)) return Promise.resolve()
+    if (this.stopped || !this.isOnline() || hasPhoto(this.o.db, id)) return Promise.resolve()
     const fetching = (async () => {
       try {
         const client = await this.ensureClient()
@@ -120,23 +132,25 @@ export class SyncEngine {
 
   /** Is the till's view of the server current? Decides whether sales are "offline". */
   isOnline(): boolean {
-    return this.online
+    return this.reach.online()
   }
 
   status(): SyncStatus {
     const counts = outboxCounts(this.o.db)
     const lastSyncAt = getSetting(this.o.db, 'last_sync_at')
+    // Shown as the server's time; aged on the till's own clock (store/pull.ts).
+    const lastPullLocal = getSetting(this.o.db, 'last_pull_local_at')
     const staleAfter = this.o.staleAfterMs ?? 15 * 60_000
     return {
       enrolled: getSetting(this.o.db, 'device_token') !== null,
-      online: this.online,
+      online: this.isOnline(),
       syncing: this.syncing,
       lastSyncAt,
       pending: counts.pending,
       oldestPendingAt: counts.oldestPendingAt,
       rejected: counts.rejected,
       lastError: this.lastError,
-      stale: !!this.o.serverUrl && (lastSyncAt === null || this.o.clock.now().getTime() - Date.parse(lastSyncAt) > staleAfter),
+      stale: !!this.o.serverUrl && (lastPullLocal === null || this.o.clock.now().getTime() - Date.parse(lastPullLocal) > staleAfter),
     }
   }
 
@@ -178,13 +192,19 @@ export class SyncEngine {
       if (client) {
         if (this.o.mayUpload) await this.pushAll(client)
         await this.pullAll(client)
-        this.online = true
+        this.reach.succeeded()
         this.lastError = null
         this.failures = 0
       }
     } catch (err) {
       this.failures++
-      if (err instanceof SyncNetworkError) this.online = false
+      this.reach.failed()
+      if (err instanceof SyncHttpError && err.status === 401 && this.client) {
+        // The token is refused: a till given a new enrolment code enrols again at once.
+        this.client = null
+        this.tokenRefused = true
+        if (this.mayReEnrol()) this.again = true
+      }
       this.lastError = err instanceof Error ? err.message : String(err)
       this.o.log('warn', 'sync failed', { error: this.lastError, failures: this.failures })
     } finally {
@@ -194,27 +214,55 @@ export class SyncEngine {
     }
   }
 
+  /** A till whose token was refused enrols again with a code it has not used yet. */
+  private mayReEnrol(): boolean {
+    const code = this.o.enrolmentCode
+    return !!code && this.tokenRefused && getSetting(this.o.db, 'enrolled_code') !== codeHash(code)
+  }
+
   private async ensureClient(): Promise<SyncClient | null> {
     if (this.client) return this.client
     const { db, serverUrl } = this.o
     if (!serverUrl) return null
     let token = getSetting(db, 'device_token')
-    if (!token) {
+    if (!token || this.tokenRefused) {
+      if (token && !this.mayReEnrol()) throw new Error('The server refused this till: enrol it again with a new code from the server')
       if (!this.o.enrolmentCode) throw new Error('The till is not enrolled: start it once with an enrolment code from the server')
-      const e = await enrol({ serverUrl, code: this.o.enrolmentCode, name: this.o.tillName })
-      db.transaction(() => {
-        setSetting(db, 'terminal_id', e.terminalId)
-        setSetting(db, 'device_token', e.token)
-        setSetting(db, 'location_id', e.locationId)
-        setSetting(db, 'municipality_id', e.municipalityId)
-        setSetting(db, 'server_url', serverUrl)
-      })()
-      token = e.token
-      this.o.log('info', 'till enrolled', { terminalId: e.terminalId, locationId: e.locationId })
-      if (this.o.live !== false) this.reconnectLiveSoon(0)
+      token = await this.enrol(serverUrl, this.o.enrolmentCode, token !== null)
     }
-    this.client = createSyncClient({ serverUrl, token })
+    this.client = createSyncClient({ serverUrl, token, connectTimeoutMs: this.o.connectTimeoutMs })
     return this.client
+  }
+
+  /**
+   * Trades the code for a device token. The request id is made once per code and kept BEFORE it
+   * is sent: if the answer is lost, the retry is the same enrolment and the server answers it with
+   * the same terminal. `nextSeq` tells the server where this till's outbox goes on: a till
+   * enrolled again pushes its unsent sales under the new terminal without a seq gap. Enrolled
+   * again, it starts from a snapshot: its cursor and acknowledged seqs belonged to the old
+   * terminal, and the snapshot acknowledges exactly what the server already holds.
+   */
+  private async enrol(serverUrl: string, code: string, again: boolean): Promise<string> {
+    const { db } = this.o
+    const hash = codeHash(code)
+    const kept = parseEnrolRequest(getSetting(db, 'enrol_request'))
+    const requestId = kept?.codeHash === hash ? kept.requestId : (this.o.ids ?? systemIds).uuid()
+    if (kept?.requestId !== requestId) setSetting(db, 'enrol_request', JSON.stringify({ codeHash: hash, requestId }))
+    const e = await enrol({ serverUrl, code, name: this.o.tillName, requestId, nextSeq: nextPushSeq(db), connectTimeoutMs: this.o.connectTimeoutMs })
+    db.transaction(() => {
+      setSetting(db, 'terminal_id', e.terminalId)
+      setSetting(db, 'device_token', e.token)
+      setSetting(db, 'location_id', e.locationId)
+      setSetting(db, 'municipality_id', e.municipalityId)
+      setSetting(db, 'server_url', serverUrl)
+      setSetting(db, 'enrolled_code', hash)
+      deleteSetting(db, 'enrol_request')
+      if (again) deleteSetting(db, 'pull_cursor')
+    })()
+    this.tokenRefused = false
+    this.o.log('info', again ? 'till enrolled again' : 'till enrolled', { terminalId: e.terminalId, locationId: e.locationId })
+    if (this.o.live !== false) this.reconnectLiveSoon(0)
+    return e.token
   }
 
   private async pushAll(client: SyncClient): Promise<void> {
@@ -250,7 +298,11 @@ export class SyncEngine {
         await this.bootstrap(client, touched, true)
         continue
       }
-      for (const e of applyPullPage(this.o.db, page)) touched.add(e)
+      const applied = applyPullPage(this.o.db, page, { from: cursor, localNow: this.o.clock.now() })
+      // Stale: another pull (a second process on this store) moved the cursor meanwhile. Nothing
+      // was applied; go on from where the till is now.
+      if (applied === null) continue
+      for (const e of applied) touched.add(e)
       if (!page.hasMore) break
       behind = true
     }
@@ -262,6 +314,7 @@ export class SyncEngine {
    * the change log from the start; a till that must start again cannot do without one.
    */
   private async bootstrap(client: SyncClient, touched: Set<string>, required: boolean): Promise<void> {
+    const from = getSetting(this.o.db, 'pull_cursor')
     let snap
     try {
       snap = await client.snapshot()
@@ -269,7 +322,7 @@ export class SyncEngine {
       if (!required && err instanceof SyncHttpError && err.status === 404) return
       throw err
     }
-    for (const e of applySnapshot(this.o.db, snap)) touched.add(e)
+    for (const e of applySnapshot(this.o.db, snap, { from, localNow: this.o.clock.now() }) ?? []) touched.add(e)
   }
 
   private schedule(): void {
@@ -308,9 +361,10 @@ export class SyncEngine {
       if (this.socket !== socket) return
       this.socket = null
       this.liveFailures++
-      // The live channel is the fastest sign the server went away; the next cycle tells for sure.
-      if (this.online) {
-        this.online = false
+      // The live channel is the fastest sign the server went away: one failure, and a cycle at
+      // once tells for sure (a second failure makes the till offline, a success keeps it online).
+      if (this.isOnline()) {
+        this.reach.failed()
         this.emit()
         this.kick()
       }
@@ -337,5 +391,20 @@ export class SyncEngine {
     this.socket = null
     socket?.terminate()
     await this.running?.catch(() => {})
+  }
+}
+
+function codeHash(code: string): string {
+  // The same normalisation as the server's: case, spaces and dashes do not matter.
+  return createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest('hex')
+}
+
+function parseEnrolRequest(value: string | null): { codeHash: string; requestId: string } | null {
+  if (value === null) return null
+  try {
+    const v = JSON.parse(value) as { codeHash?: unknown; requestId?: unknown }
+    return typeof v.codeHash === 'string' && typeof v.requestId === 'string' ? { codeHash: v.codeHash, requestId: v.requestId } : null
+  } catch {
+    return null
   }
 }

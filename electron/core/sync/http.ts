@@ -1,6 +1,8 @@
+import { Agent, fetch } from 'undici'
 import type { z } from 'zod'
 import {
   EnrolResponse,
+  type EnrolRequest,
   ErrorBody,
   PROTOCOL_VERSION,
   PullResponse,
@@ -37,18 +39,47 @@ export interface SyncClient {
 export interface HttpOptions {
   serverUrl: string
   timeoutMs?: number
+  /** How long opening a connection may take (default CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number
+}
+
+/**
+ * A connection that is not up within this time is given up and the request fails at once (and
+ * is retried by the engine's backoff), instead of waiting out the whole request timeout: after a
+ * reset at connect time a till must drain within a second or two of the link coming back, not
+ * in 15 s. Well below the request timeout, well above a connect on a slow LAN.
+ */
+export const CONNECT_TIMEOUT_MS = 2500
+
+const agents = new Map<number, Agent>()
+function agentFor(connectTimeoutMs = CONNECT_TIMEOUT_MS): Agent {
+  let agent = agents.get(connectTimeoutMs)
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: connectTimeoutMs } })
+    agents.set(connectTimeoutMs, agent)
+  }
+  return agent
 }
 
 async function request<S extends z.ZodType>(
   url: string,
-  init: RequestInit & { timeoutMs?: number },
+  init: { method: string; headers: Record<string, string>; body?: string; timeoutMs?: number; connectTimeoutMs?: number },
   schema: S,
 ): Promise<z.output<S>> {
-  let res: Response
-  try {
-    res = await fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 15_000) })
-  } catch (err) {
-    throw new SyncNetworkError(`Server not reachable: ${(err as Error).message}`)
+  const { timeoutMs, connectTimeoutMs, ...rest } = init
+  const signal = AbortSignal.timeout(timeoutMs ?? 15_000)
+  let res: Awaited<ReturnType<typeof fetch>>
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(url, { ...rest, dispatcher: agentFor(connectTimeoutMs), signal })
+      break
+    } catch (err) {
+      // One more try at once, on a new connection, when the connection failed (reset at connect,
+      // a pooled socket the other side had closed, a connect timeout): a link that is back must
+      // not wait for the engine's backoff. Every sync request is safe to repeat: a push is
+      // answered from the stored results, an enrolment by its request id, the rest are reads.
+      if (attempt >= 2 || signal.aborted) throw new SyncNetworkError(`Server not reachable: ${describe(err)}`)
+    }
   }
   let body: unknown
   try {
@@ -67,6 +98,12 @@ async function request<S extends z.ZodType>(
   return parsed.data
 }
 
+/** undici's message ("fetch failed") says little; its cause says what happened (ECONNRESET, UND_ERR_CONNECT_TIMEOUT). */
+function describe(err: unknown): string {
+  const e = err as Error & { cause?: Error & { code?: string } }
+  return e.cause ? `${e.message} (${e.cause.code ?? e.cause.message})` : e.message
+}
+
 export function createSyncClient(opts: HttpOptions & { token: string }): SyncClient {
   const base = opts.serverUrl.replace(/\/$/, '')
   const headers = { authorization: `Bearer ${opts.token}` }
@@ -79,39 +116,51 @@ export function createSyncClient(opts: HttpOptions & { token: string }): SyncCli
           headers: { ...headers, 'content-type': 'application/json' },
           body: JSON.stringify({ protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, mutations }),
           timeoutMs: opts.timeoutMs,
+          connectTimeoutMs: opts.connectTimeoutMs,
         },
         PushResponse,
       ),
     pull: (cursor, limit) =>
       request(
         `${base}/sync/pull?${new URLSearchParams({ cursor, limit: String(limit), protocol: String(PROTOCOL_VERSION), schema: String(SCHEMA_VERSION) })}`,
-        { method: 'GET', headers, timeoutMs: opts.timeoutMs },
+        { method: 'GET', headers, timeoutMs: opts.timeoutMs, connectTimeoutMs: opts.connectTimeoutMs },
         PullResponse,
       ),
     snapshot: () =>
       request(
         `${base}/sync/snapshot?${new URLSearchParams({ protocol: String(PROTOCOL_VERSION), schema: String(SCHEMA_VERSION) })}`,
         // A municipality of 50,000 pupils is a few seconds' download on a slow line.
-        { method: 'GET', headers, timeoutMs: Math.max(opts.timeoutMs ?? 0, 120_000) },
+        { method: 'GET', headers, timeoutMs: Math.max(opts.timeoutMs ?? 0, 120_000), connectTimeoutMs: opts.connectTimeoutMs },
         SnapshotResponse,
       ),
     photo: (id) =>
       request(
         `${base}/sync/photos/${encodeURIComponent(id)}?${new URLSearchParams({ protocol: String(PROTOCOL_VERSION), schema: String(SCHEMA_VERSION) })}`,
-        { method: 'GET', headers, timeoutMs: opts.timeoutMs },
+        { method: 'GET', headers, timeoutMs: opts.timeoutMs, connectTimeoutMs: opts.connectTimeoutMs },
         PhotoResponse,
       ),
   }
 }
 
-export function enrol(opts: HttpOptions & { code: string; name: string }): Promise<EnrolResponse> {
+export interface EnrolOptions extends HttpOptions {
+  code: string
+  name: string
+  /** Made once per enrolment and kept by the till before it is first sent: a retry is the same request. */
+  requestId: string
+  /** The first outbox seq the till will push under the new terminal. */
+  nextSeq: number
+}
+
+export function enrol(opts: EnrolOptions): Promise<EnrolResponse> {
+  const body: EnrolRequest = { code: opts.code, name: opts.name, requestId: opts.requestId, nextSeq: opts.nextSeq }
   return request(
     `${opts.serverUrl.replace(/\/$/, '')}/enrol`,
     {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: opts.code, name: opts.name }),
+      body: JSON.stringify(body),
       timeoutMs: opts.timeoutMs,
+      connectTimeoutMs: opts.connectTimeoutMs,
     },
     EnrolResponse,
   )
