@@ -4,19 +4,19 @@
  *   POST /enrol                               one-time code -> device token
  *   POST /sync/push   GET /sync/pull          device token; the till's outbox and change log
  *   GET  /sync/live   (WebSocket)             device token; pokes
- *   POST /admin/...                           admin token; back office
+ *   POST /admin/...                           named admin token; back office
  */
+import rateLimit from '@fastify/rate-limit'
 import websocket from '@fastify/websocket'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import { MAX_PUSH_BYTES } from '../domain/sync'
 import { adminRoutes } from './admin/routes'
-import type { Clock } from './platform/clock'
-import { createContext, type RunningContext } from './platform/context-factory'
+import type { Clock, Timers } from './platform/clock'
+import { createContext, paymentsMode, type PaymentsOption, type RunningContext } from './platform/context-factory'
 import { randomToken } from './platform/crypto'
 import { migrate, type Db } from './db'
 import { enrolRoutes } from './enrolment/routes'
-import { installErrorHandling } from './platform/errors'
-import type { PaymentProvider } from './payments/provider'
+import { HttpError, installErrorHandling } from './platform/errors'
 import { LiveHub } from './sync/live'
 import { DEFAULT_CHANGE_RETENTION_MS, startPruning } from './sync/retention'
 import { syncRoutes } from './sync/routes'
@@ -26,22 +26,45 @@ export interface ServerOptions {
   host?: string
   /** 0 (default): a free port. */
   port?: number
-  /** Default: a random token for this launch (printed by the CLI). */
-  adminToken?: string
+  /**
+   * A token for every municipality, held in memory for this launch only (demo and tests).
+   * Default: a random one; null: none (a real deployment uses named tokens, admin/tokens.ts).
+   */
+  adminToken?: string | null
+  /** A token that can only create named admin tokens (POST /admin/tokens). */
+  adminBootstrapToken?: string | null
   clock?: Clock
+  /** Timers for retries (auto top-up) and throttles; tests inject their own. */
+  timers?: Timers
   /** false (default): silent. true: pino at info to stderr. An object: pino options (stderr unless it says otherwise). */
   logger?: boolean | object
-  /** Default: the simulated provider. */
-  payments?: PaymentProvider
+  /** A provider, 'simulated' (state kept in the database) or 'off' (default): top-ups refused. */
+  payments?: PaymentsOption
+  /** The CPR key (default: the demo key; cli.ts insists on a real one outside the demo). */
+  cprKey?: string
+  /** Requests per minute and client address (default RATE_LIMITS); false: no limits. */
+  rateLimits?: Partial<RateLimits> | false
   /** How long change rows are kept (default 30 days, sync/retention.ts); null: never pruned. */
   changeRetentionMs?: number | null
 }
+
+export interface RateLimits {
+  /** POST /enrol: guessing enrolment codes. */
+  enrol: number
+  /** Each /admin route: guessing tokens, scraping accounts. */
+  admin: number
+}
+
+export const RATE_LIMITS: RateLimits = { enrol: 60, admin: 600 }
 
 export interface RunningServer {
   url: string
   app: FastifyInstance
   db: Db
+  /** The launch token (see ServerOptions.adminToken); '' when there is none. */
   adminToken: string
+  /** 'off', 'simulated' or 'provider': also in GET /health. */
+  payments: 'off' | 'simulated' | 'provider'
   /** The services the routes use; tests call back-office functions with it. */
   ctx: RunningContext
   /** Stops listening and background work. The database stays open: whoever opened it closes it. */
@@ -57,17 +80,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await migrate(opts.db)
   // PGlite has no autovacuum; give the planner statistics for the data it opened with.
   if (opts.db.kind === 'pglite') await opts.db.exec('ANALYZE')
-  const adminToken = opts.adminToken ?? randomToken()
+  const adminToken = opts.adminToken === undefined ? randomToken() : opts.adminToken
   // bodyLimit: a larger push is refused (413) before it is parsed.
   const app: FastifyInstance = Fastify({ logger: loggerOption(opts.logger), bodyLimit: MAX_PUSH_BYTES })
-  const ctx = createContext({ db: opts.db, clock: opts.clock, payments: opts.payments, log: app.log })
-  const live = new LiveHub(ctx.feed, ctx.clock)
+  const payments = paymentsMode(opts.payments)
+  const ctx = createContext({ db: opts.db, clock: opts.clock, payments: opts.payments, log: app.log, cprKey: opts.cprKey, timers: opts.timers })
+  const live = new LiveHub(ctx.feed, ctx.clock, opts.timers)
+  if (payments === 'off') app.log.warn('payments are OFF: no payment provider is configured; top-ups are refused and auto top-ups wait')
+  else app.log.info({ payments }, payments === 'simulated' ? 'payments: the SIMULATED provider (no real money moves)' : 'payments: provider configured')
 
   installErrorHandling(app)
+  await installRateLimits(app, opts.rateLimits)
   await app.register(websocket)
-  app.get('/health', async () => ({ ok: true, time: ctx.clock.now().toISOString() }))
+  app.get('/health', async () => ({ ok: true, time: ctx.clock.now().toISOString(), payments }))
   await app.register(enrolRoutes, { ctx })
-  await app.register(adminRoutes, { ctx, adminToken, live })
+  await app.register(adminRoutes, { ctx, auth: { db: opts.db, launchToken: adminToken, bootstrapToken: opts.adminBootstrapToken ?? null }, live })
   await app.register(syncRoutes, { ctx, live })
 
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 })
@@ -83,7 +110,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url: `http://${host}:${address.port}`,
     app,
     db: opts.db,
-    adminToken,
+    adminToken: adminToken ?? '',
+    payments,
     ctx,
     async close() {
       live.close()
@@ -92,4 +120,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await ctx.close()
     },
   }
+}
+
+/**
+ * @fastify/rate-limit on the routes a stranger can hammer: POST /enrol and /admin/*. Per client
+ * address, per route. Attached by URL here (before the plugin reads route configs), so the
+ * routes' own files stay about their routes.
+ */
+async function installRateLimits(app: FastifyInstance, option: ServerOptions['rateLimits']): Promise<void> {
+  if (option === false) return
+  const limits = { ...RATE_LIMITS, ...option }
+  const limitOf = (route: RouteOptions): number | null =>
+    route.url === '/enrol' && route.method === 'POST' ? limits.enrol : route.url.startsWith('/admin/') ? limits.admin : null
+  app.addHook('onRoute', (route) => {
+    const max = limitOf(route)
+    const config = (route.config ?? {}) as { rateLimit?: unknown }
+    if (max !== null && config.rateLimit === undefined) route.config = { ...config, rateLimit: { max, timeWindow: 60_000 } }
+  })
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new HttpError(429, 'rate-limited', `too many requests; try again in ${context.after}`),
+  })
 }

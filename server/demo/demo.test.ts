@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../app'
-import { verifyPin } from '../platform/crypto'
+import { DEMO_CPR_KEY, cprDigest, verifyPin } from '../platform/crypto'
 import { migrate, type Db } from '../db'
 import { DEMO_FILE, loadDemo, readDemoFile, type DemoData } from './demo'
 import { enrolTill, fixtureData, openTestDb, pullAll, testClock } from '../../test/support/server'
@@ -46,19 +46,33 @@ describe('loading the demo data', () => {
     }
   })
 
-  it('keeps no CPR number, only its keyed hash and last four digits', async () => {
+  it('leaves no CPR number and none of its digits in a copy of the database, and no key to recompute the hashes', async () => {
+    const { rows: holders } = await db.query<Record<string, unknown>>('SELECT * FROM holders')
+    expect(holders).toHaveLength(data.holders.length)
+    const byId = new Map(holders.map((h) => [h.id, h]))
+    for (const h of data.holders) {
+      const row = byId.get(`holder-${h.accountId}`)!
+      const last4 = h.cpr.slice(6)
+      for (const [column, value] of Object.entries(row)) {
+        if (typeof value !== 'string') continue
+        expect(value, `${h.accountId}.${column}`).not.toContain(h.cpr)
+        expect(value, `${h.accountId}.${column}`).not.toBe(last4)
+        // The hash is hex and the photo base64: four digits occur in them by chance, nowhere else.
+        if (column !== 'cpr_hmac' && column !== 'photo' && column !== 'photo_id') expect(value, `${h.accountId}.${column}`).not.toContain(last4)
+      }
+      expect(row.cpr_hmac).toMatch(/^[0-9a-f]{64}$/)
+    }
+    // Nothing kept in the database reproduces a hash: the key lives outside it.
+    const { rows: secrets } = await db.query<{ value: string }>('SELECT value FROM server_secrets')
     const h = data.holders[0]!
-    const { rows } = await db.query<{ cpr_hmac: string; cpr_last4: string }>('SELECT cpr_hmac, cpr_last4 FROM holders WHERE id = $1', [`holder-${h.accountId}`])
-    expect(rows[0]!.cpr_last4).toBe(h.cpr.slice(6))
-    expect(rows[0]!.cpr_hmac).toMatch(/^[0-9a-f]{64}$/)
-    const dump = await db.query<{ t: string }>('SELECT string_agg(h::text, \'\') AS t FROM holders h')
-    expect(dump.rows[0]!.t).not.toContain(h.cpr)
+    for (const { value } of secrets) expect(cprDigest(value, h.cpr).hmac).not.toBe(byId.get(`holder-${h.accountId}`)!.cpr_hmac)
+    expect(byId.get(`holder-${h.accountId}`)!.cpr_hmac).toBe(cprDigest(DEMO_CPR_KEY, h.cpr).hmac)
   })
 
   it('stores staff PINs as scrypt hashes a till can check offline', async () => {
     const s = data.staff[0]!
     const { rows } = await db.query<{ pin_hash: string }>('SELECT pin_hash FROM staff WHERE id = $1', [s.id])
-    expect(rows[0]!.pin_hash).toMatch(/^scrypt\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
+    expect(rows[0]!.pin_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
     expect(await verifyPin(s.pin, rows[0]!.pin_hash)).toBe(true)
     expect(await verifyPin('0000', rows[0]!.pin_hash)).toBe(s.pin === '0000')
   })

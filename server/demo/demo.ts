@@ -10,7 +10,7 @@ import { CARD_NUMBER } from '../../domain/card'
 import { PhotoData } from '../../domain/sync'
 import { systemClock, type Clock } from '../platform/clock'
 import { recordChanges } from '../sync/changes'
-import { cprDigest, cprKey, hashPin } from '../platform/crypto'
+import { DEMO_CPR_KEY, cprDigest, hashPin } from '../platform/crypto'
 import type { Db } from '../db'
 import { ChangeFeed } from '../platform/feed'
 import { postLedgerMany } from '../money/ledger'
@@ -114,16 +114,12 @@ async function insertStaff(tx: Tx, m: string, data: DemoData, pinHashes: Map<str
 
 const holderId = (accountId: string) => `holder-${accountId}`
 
-async function insertHolders(tx: Tx, m: string, data: DemoData): Promise<void> {
-  const key = await cprKey(tx)
+async function insertHolders(tx: Tx, m: string, data: DemoData, cprKey: string): Promise<void> {
   await insertRows(
     tx,
     'holders',
-    'id text, municipality_id text, name text, photo text, cpr_hmac text, cpr_last4 text',
-    data.holders.map((h) => {
-      const cpr = cprDigest(key, h.cpr)
-      return { id: holderId(h.accountId), municipality_id: m, name: h.name, photo: h.photo, cpr_hmac: cpr.hmac, cpr_last4: cpr.last4 }
-    }),
+    'id text, municipality_id text, name text, photo text, cpr_hmac text',
+    data.holders.map((h) => ({ id: holderId(h.accountId), municipality_id: m, name: h.name, photo: h.photo, cpr_hmac: cprDigest(cprKey, h.cpr).hmac })),
   )
   await insertRows(
     tx,
@@ -179,7 +175,15 @@ async function recordAll(tx: Tx, data: DemoData): Promise<void> {
  * (many municipalities side by side in one database). No advisory locks: the rows are new, no
  * other transaction can be writing them.
  */
-export async function insertMunicipality(db: Db, input: DemoData, opts: { clock?: Clock; feed?: ChangeFeed; requireEmpty?: boolean } = {}): Promise<LoadedCounts> {
+export interface InsertOptions {
+  clock?: Clock
+  feed?: ChangeFeed
+  requireEmpty?: boolean
+  /** The key the CPR numbers are hashed under (default: the demo key: demo and test data only). */
+  cprKey?: string
+}
+
+export async function insertMunicipality(db: Db, input: DemoData, opts: InsertOptions = {}): Promise<LoadedCounts> {
   const data = DemoData.parse(input)
   // scrypt is deliberately slow; hash before the transaction so it does not hold the database.
   const pinHashes = new Map(await Promise.all(data.staff.map(async (s) => [s.id, await hashPin(s.pin)] as const)))
@@ -193,7 +197,7 @@ export async function insertMunicipality(db: Db, input: DemoData, opts: { clock?
     await tx.query('INSERT INTO municipalities (id, name, created_at) VALUES ($1, $2, $3)', [m, data.municipality.name, tx.now])
     await insertCatalogue(tx, m, data)
     await insertStaff(tx, m, data, pinHashes)
-    await insertHolders(tx, m, data)
+    await insertHolders(tx, m, data, opts.cprKey ?? DEMO_CPR_KEY)
     await insertGuardians(tx, m, data)
     await recordAll(tx, data)
   })
@@ -212,7 +216,7 @@ export async function insertMunicipality(db: Db, input: DemoData, opts: { clock?
 }
 
 /** Loads the demo into an empty database (throws if it is not empty). */
-export function loadDemo(db: Db, data: DemoData, opts: { clock?: Clock } = {}): Promise<LoadedCounts> {
+export function loadDemo(db: Db, data: DemoData, opts: { clock?: Clock; cprKey?: string } = {}): Promise<LoadedCounts> {
   return insertMunicipality(db, data, { ...opts, requireEmpty: true })
 }
 

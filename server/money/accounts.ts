@@ -3,6 +3,7 @@
  * change, an audit entry, and the account's change row, in one transaction, so tills learn of it
  * at their next pull (and at once through the live poke).
  */
+import { isWholeKroner } from '../../domain/money'
 import { audit } from '../platform/audit'
 import { recordChange } from '../sync/changes'
 import type { ServerContext } from '../platform/context'
@@ -68,7 +69,7 @@ export async function depositByAdmin(
   amount: number,
   opts: { actor?: string; note?: string } = {},
 ): Promise<Result<{ balance: number; ledgerId: number }, DepositRefusal>> {
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount % 100 !== 0) return refuse('amount-invalid')
+  if (!isWholeKroner(amount)) return refuse('amount-invalid')
   return write(ctx, async (tx) => {
     await lockEntities(tx, [lockKey.account(accountId)])
     const head = await accountHead(tx, accountId)

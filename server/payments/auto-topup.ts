@@ -7,7 +7,12 @@
  * after COMMIT, so a slow provider never holds a sale's locks, and a crash in between leaves a
  * queued job that the next start picks up. The provider call is idempotent on the job id,
  * so a job charged but not yet marked done is charged once, however often it is retried.
+ *
+ * A provider call that throws (a timeout, a 503) is not a decline: the job stays queued with a
+ * next attempt after a growing delay (`retryDelayMs`), the worker goes on with the jobs behind it,
+ * and a timer wakes it for the retry. One account's trouble never holds up another's top-up.
  */
+import { isWholeKroner } from '../../domain/money'
 import { accountHead } from '../money/accounts'
 import { audit } from '../platform/audit'
 import { recordChange } from '../sync/changes'
@@ -16,6 +21,7 @@ import { postLedger } from '../money/ledger'
 import { lockEntities, lockKey } from '../money/locks'
 import { ok, refuse, type Result } from '../platform/result'
 import { write } from '../platform/tx'
+import type { Clock, Timers } from '../platform/clock'
 import type { DeclineReason } from './provider'
 
 /** øre: "under 50 kr" */
@@ -27,10 +33,43 @@ interface Job {
   amount: number
 }
 
-async function nextJob(ctx: ServerContext): Promise<Job | null> {
+const RETRY_FIRST_MS = 5_000
+const RETRY_MAX_MS = 60 * 60_000
+
+/** 5 s, 10 s, 20 s, … up to an hour: a provider outage is retried for as long as it lasts. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, attempts - 1))
+}
+
+/** The oldest job that is due. */
+async function nextJob(ctx: ServerContext, now: Date): Promise<Job | null> {
   // One worker per process. Several instances would claim with FOR UPDATE SKIP LOCKED.
-  const { rows } = await ctx.db.query<Job>(`SELECT id, account_id, amount FROM topup_jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1`)
+  const { rows } = await ctx.db.query<Job>(
+    `SELECT id, account_id, amount FROM topup_jobs
+      WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+      ORDER BY created_at, id LIMIT 1`,
+    [now],
+  )
   return rows[0] ?? null
+}
+
+/** The provider call threw: try this job again later, the others now. */
+async function deferJob(ctx: ServerContext, job: Job, error: unknown): Promise<void> {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 500)
+  await write(ctx, async (tx) => {
+    const { rows } = await tx.query<{ attempts: number }>(
+      `UPDATE topup_jobs SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND status = 'queued' RETURNING attempts`,
+      [job.id, message],
+    )
+    if (!rows[0]) return
+    await tx.query('UPDATE topup_jobs SET next_attempt_at = $2 WHERE id = $1', [job.id, new Date(tx.now.getTime() + retryDelayMs(rows[0].attempts))])
+  })
+  ctx.log.warn({ err: error, jobId: job.id, accountId: job.account_id }, 'auto top-up: provider call failed; will retry')
+}
+
+async function nextRetryAt(ctx: ServerContext): Promise<Date | null> {
+  const { rows } = await ctx.db.query<{ at: Date | null }>(`SELECT min(next_attempt_at) AS at FROM topup_jobs WHERE status = 'queued' AND next_attempt_at IS NOT NULL`)
+  return rows[0]?.at ?? null
 }
 
 async function agreementOf(ctx: ServerContext, accountId: string) {
@@ -94,31 +133,46 @@ async function runJob(ctx: ServerContext, job: Job): Promise<void> {
   const account = await agreementOf(ctx, job.account_id)
   if (!account || account.status !== 'active') return fail(ctx, job, 'account-blocked')
   if (account.topup_status !== 'active' || !account.topup_agreement_id) return fail(ctx, job, 'agreement-inactive')
+  if (!ctx.payments) return
   const charge = await ctx.payments.chargeAgreement({ agreementId: account.topup_agreement_id, amount: job.amount, reference: job.id, idempotencyKey: job.id })
   return charge.ok ? succeed(ctx, job, charge.paymentId) : fail(ctx, job, charge.reason)
 }
 
-/** Works off the queue; one run at a time per process (`TopupWorker`). */
-export async function processTopups(ctx: ServerContext): Promise<number> {
+/**
+ * Works off the due jobs; one run at a time per process (`TopupWorker`). Payments off: the jobs
+ * wait, queued, for a server with a provider. Returns when the earliest deferred job is due.
+ */
+export async function processTopups(ctx: ServerContext): Promise<{ done: number; retryAt: Date | null }> {
   let done = 0
-  for (let job = await nextJob(ctx); job; job = await nextJob(ctx)) {
-    await runJob(ctx, job)
-    done++
+  if (ctx.payments) {
+    for (let job = await nextJob(ctx, ctx.clock.now()); job; job = await nextJob(ctx, ctx.clock.now())) {
+      try {
+        await runJob(ctx, job)
+        done++
+      } catch (error) {
+        await deferJob(ctx, job, error)
+      }
+    }
   }
-  return done
+  return { done, retryAt: ctx.payments ? await nextRetryAt(ctx) : null }
 }
 
-/** Coalesces kicks: while a run is going, a kick asks for one more run after it. */
+/** Coalesces kicks: while a run is going, a kick asks for one more run after it. A deferred job arms a timer. */
 export class TopupWorker {
   private running = false
   private again = false
+  private timer: { handle: unknown; at: number } | null = null
+  private closed = false
 
   constructor(
     private readonly ctx: () => ServerContext,
     private readonly run: (name: string, fn: () => Promise<void>) => void,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
   ) {}
 
   kick(): void {
+    if (this.closed) return
     if (this.running) {
       this.again = true
       return
@@ -126,25 +180,47 @@ export class TopupWorker {
     this.running = true
     this.run('auto-topup', async () => {
       try {
+        let retryAt: Date | null = null
         do {
           this.again = false
-          await processTopups(this.ctx())
+          ;({ retryAt } = await processTopups(this.ctx()))
         } while (this.again)
+        if (retryAt) this.wakeAt(retryAt)
       } finally {
         this.running = false
       }
     })
   }
+
+  private wakeAt(at: Date): void {
+    if (this.closed || (this.timer && this.timer.at <= at.getTime())) return
+    if (this.timer) this.timers.clearTimeout(this.timer.handle)
+    const handle = this.timers.setTimeout(
+      () => {
+        this.timer = null
+        this.kick()
+      },
+      Math.max(0, at.getTime() - this.clock.now().getTime()),
+    )
+    this.timer = { handle, at: at.getTime() }
+  }
+
+  close(): void {
+    this.closed = true
+    if (this.timer) this.timers.clearTimeout(this.timer.handle)
+    this.timer = null
+  }
 }
 
-export type AgreementRefusal = 'account-unknown' | 'account-blocked' | 'amount-invalid' | DeclineReason
+export type AgreementRefusal = 'payments-off' | 'account-unknown' | 'account-blocked' | 'amount-invalid' | DeclineReason
 
 /** A guardian saves a payment card for auto top-up of `amount` (whole kroner, in øre). */
 export async function createTopupAgreement(
   ctx: ServerContext,
   req: { accountId: string; cardToken: string; amount: number; idempotencyKey: string; actor?: string },
 ): Promise<Result<{ agreementId: string }, AgreementRefusal>> {
-  if (!Number.isSafeInteger(req.amount) || req.amount <= 0 || req.amount % 100 !== 0) return refuse('amount-invalid')
+  if (!ctx.payments) return refuse('payments-off')
+  if (!isWholeKroner(req.amount)) return refuse('amount-invalid')
   const { rows } = await ctx.db.query<{ status: string }>('SELECT status FROM accounts WHERE id = $1', [req.accountId])
   if (!rows[0]) return refuse('account-unknown')
   if (rows[0].status !== 'active') return refuse('account-blocked')

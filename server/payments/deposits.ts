@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import { isWholeKroner } from '../../domain/money'
 import { accountHead } from '../money/accounts'
 import { audit } from '../platform/audit'
 import { recordChange } from '../sync/changes'
@@ -29,7 +30,7 @@ export interface DepositRequest {
   idempotencyKey: string
 }
 
-export type DepositRefusal = 'amount-invalid' | 'email-invalid' | 'terms-not-accepted' | 'account-unknown' | 'account-blocked' | DeclineReason
+export type DepositRefusal = 'payments-off' | 'amount-invalid' | 'email-invalid' | 'terms-not-accepted' | 'account-unknown' | 'account-blocked' | DeclineReason
 
 export interface DepositStarted {
   paymentId: string
@@ -80,7 +81,9 @@ async function accountBlocked(ctx: ServerContext, accountId: string): Promise<bo
 }
 
 export async function startDeposit(ctx: ServerContext, req: DepositRequest): Promise<Result<DepositStarted, DepositRefusal>> {
-  if (!Number.isSafeInteger(req.amount) || req.amount <= 0 || req.amount % 100 !== 0) return refuse('amount-invalid')
+  const provider = ctx.payments
+  if (!provider) return refuse('payments-off')
+  if (!isWholeKroner(req.amount)) return refuse('amount-invalid')
   if (!Email.safeParse(req.receiptEmail).success) return refuse('email-invalid')
   if (!req.acceptedTerms) return refuse('terms-not-accepted')
 
@@ -90,7 +93,7 @@ export async function startDeposit(ctx: ServerContext, req: DepositRequest): Pro
   if (payment.status === 'captured') return ok({ paymentId: payment.id, status: 'captured' })
 
   // The provider's own idempotency (keyed by our payment id) makes this safe to repeat after a crash.
-  const authorised = await ctx.payments.createPayment({ amount: req.amount, cardToken: req.cardToken, reference: payment.id, idempotencyKey: `${payment.id}:create` })
+  const authorised = await provider.createPayment({ amount: req.amount, cardToken: req.cardToken, reference: payment.id, idempotencyKey: `${payment.id}:create` })
   if (authorised.status === 'declined') {
     const reason = authorised.declineReason ?? 'card-declined'
     await setPaymentStatus(ctx, payment.id, 'declined', { providerRef: authorised.id, failure: reason })
@@ -101,7 +104,7 @@ export async function startDeposit(ctx: ServerContext, req: DepositRequest): Pro
     await setPaymentStatus(ctx, payment.id, 'failed', { failure: 'account-blocked' })
     return refuse('account-blocked')
   }
-  const captured = await ctx.payments.capture(authorised.id, `${payment.id}:capture`)
+  const captured = await provider.capture(authorised.id, `${payment.id}:capture`)
   return ok({ paymentId: payment.id, status: captured.status === 'captured' ? 'captured' : 'capture-pending' })
 }
 
@@ -156,6 +159,7 @@ async function captureFailed(ctx: ServerContext, providerRef: string, reason: st
 
 /** Wires the provider's events (webhooks) to the bookings. Returns the unsubscribe function. */
 export function listenToProvider(ctx: ServerContext, run: (name: string, fn: () => Promise<void>) => void): () => void {
+  if (!ctx.payments) return () => {}
   return ctx.payments.onEvent((event: ProviderEvent) => {
     if (event.type === 'payment.captured') run('deposit.captured', async () => void (await completeDeposit(ctx, event.paymentId)))
     else run('deposit.capture-failed', () => captureFailed(ctx, event.paymentId, event.reason))

@@ -4,9 +4,15 @@
  * - authorise now, capture later: `capture` answers `capture-pending` and the outcome arrives as
  *   an event after `captureDelayMs` (a webhook in real life);
  * - declines by card: the test tokens below, like a provider's published test cards;
- * - idempotency keys: a repeated call returns the first call's answer and does nothing new.
+ * - idempotency keys: a repeated call returns the first call's answer and does nothing new;
+ * - it remembers: given a database (`simulatedStore(db)`), its payments, saved cards and answers
+ *   live in the sim_provider_* tables, so a restart forgets no saved card (a real provider does
+ *   not forget either), and a capture whose event was not delivered before a restart is
+ *   delivered after it (`resume`), as a provider redelivers a webhook. Without one (unit tests),
+ *   in memory.
  */
 import { randomUUID } from 'node:crypto'
+import type { Sql } from '../db'
 import type {
   AgreementRequest,
   ChargeRequest,
@@ -39,15 +45,107 @@ interface StoredPayment extends ProviderPayment {
   refunded: number
 }
 
+interface StoredAgreement {
+  cardToken: string
+  active: boolean
+}
+
+/** Where the simulated provider keeps what a real one keeps on its side. */
+export interface SimulatedStore {
+  /** The first answer stored under `key`: `answer` if it is the first, else the earlier one. */
+  keepAnswer(key: string, answer: unknown): Promise<unknown>
+  answer(key: string): Promise<unknown>
+  payment(id: string): Promise<StoredPayment | undefined>
+  savePayment(p: StoredPayment): Promise<void>
+  agreement(id: string): Promise<StoredAgreement | undefined>
+  saveAgreement(id: string, a: StoredAgreement): Promise<void>
+  pendingCaptures(): Promise<StoredPayment[]>
+}
+
+export function memoryStore(): SimulatedStore {
+  const answers = new Map<string, unknown>()
+  const payments = new Map<string, StoredPayment>()
+  const agreements = new Map<string, StoredAgreement>()
+  return {
+    async keepAnswer(key, answer) {
+      if (!answers.has(key)) answers.set(key, answer)
+      return answers.get(key)
+    },
+    answer: async (key) => answers.get(key),
+    payment: async (id) => (payments.has(id) ? { ...payments.get(id)! } : undefined),
+    savePayment: async (p) => void payments.set(p.id, { ...p }),
+    agreement: async (id) => agreements.get(id),
+    saveAgreement: async (id, a) => void agreements.set(id, { ...a }),
+    pendingCaptures: async () => [...payments.values()].filter((p) => p.status === 'capture-pending').map((p) => ({ ...p })),
+  }
+}
+
+interface PaymentRow {
+  id: string
+  amount: number
+  status: StoredPayment['status']
+  decline_reason: DeclineReason | null
+  card_token: string
+  refunded: number
+}
+
+const fromRow = (r: PaymentRow): StoredPayment => ({
+  id: r.id,
+  amount: Number(r.amount),
+  status: r.status,
+  ...(r.decline_reason ? { declineReason: r.decline_reason } : {}),
+  cardToken: r.card_token,
+  refunded: Number(r.refunded),
+})
+
+/** The provider's side, in the server's own database (migration 0007). */
+export function simulatedStore(sql: Sql): SimulatedStore {
+  return {
+    async keepAnswer(key, answer) {
+      await sql.query('INSERT INTO sim_provider_answers (key, answer) VALUES ($1, $2::text::jsonb) ON CONFLICT (key) DO NOTHING', [key, JSON.stringify(answer)])
+      return this.answer(key)
+    },
+    async answer(key) {
+      const { rows } = await sql.query<{ answer: string }>('SELECT answer::text AS answer FROM sim_provider_answers WHERE key = $1', [key])
+      return rows[0] ? JSON.parse(rows[0].answer) : undefined
+    },
+    async payment(id) {
+      const { rows } = await sql.query<PaymentRow>('SELECT * FROM sim_provider_payments WHERE id = $1', [id])
+      return rows[0] ? fromRow(rows[0]) : undefined
+    },
+    async savePayment(p) {
+      await sql.query(
+        `INSERT INTO sim_provider_payments (id, amount, status, decline_reason, card_token, refunded) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, refunded = excluded.refunded`,
+        [p.id, p.amount, p.status, p.declineReason ?? null, p.cardToken, p.refunded],
+      )
+    },
+    async agreement(id) {
+      const { rows } = await sql.query<{ card_token: string; active: boolean }>('SELECT card_token, active FROM sim_provider_agreements WHERE id = $1', [id])
+      return rows[0] ? { cardToken: rows[0].card_token, active: rows[0].active } : undefined
+    },
+    async saveAgreement(id, a) {
+      await sql.query(
+        'INSERT INTO sim_provider_agreements (id, card_token, active) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET active = excluded.active',
+        [id, a.cardToken, a.active],
+      )
+    },
+    async pendingCaptures() {
+      const { rows } = await sql.query<PaymentRow>(`SELECT * FROM sim_provider_payments WHERE status = 'capture-pending' ORDER BY id`)
+      return rows.map(fromRow)
+    },
+  }
+}
+
 export interface SimulatedProviderOptions {
   /** How long a capture takes before its event arrives. */
   captureDelayMs?: number
+  /** Default: in memory (forgotten at restart). */
+  store?: SimulatedStore
 }
 
 export class SimulatedProvider implements PaymentProvider {
-  private readonly payments = new Map<string, StoredPayment>()
-  private readonly agreements = new Map<string, { cardToken: string; active: boolean }>()
-  private readonly answers = new Map<string, unknown>()
+  private readonly store: SimulatedStore
   private readonly listeners = new Set<(event: ProviderEvent) => void>()
   private readonly timers = new Set<Promise<void>>()
   /** Card state that changed after the card was saved (it expired, the bank blocked it). */
@@ -56,6 +154,7 @@ export class SimulatedProvider implements PaymentProvider {
 
   constructor(opts: SimulatedProviderOptions = {}) {
     this.captureDelayMs = opts.captureDelayMs ?? 20
+    this.store = opts.store ?? memoryStore()
   }
 
   /** Test hook: a saved card that was fine becomes expired, blocked, ... (or fine again with null). */
@@ -69,12 +168,11 @@ export class SimulatedProvider implements PaymentProvider {
   }
 
   /** Same key, same answer; the work runs only the first time. */
-  private once<T>(scope: string, key: string, work: () => T): T {
+  private async once<T>(scope: string, key: string, work: () => Promise<T>): Promise<T> {
     const k = `${scope}:${key}`
-    if (this.answers.has(k)) return this.answers.get(k) as T
-    const answer = work()
-    this.answers.set(k, answer)
-    return answer
+    const earlier = await this.store.answer(k)
+    if (earlier !== undefined) return earlier as T
+    return (await this.store.keepAnswer(k, await work())) as T
   }
 
   private view(p: StoredPayment): ProviderPayment {
@@ -82,7 +180,7 @@ export class SimulatedProvider implements PaymentProvider {
   }
 
   async createPayment(req: PaymentRequest): Promise<ProviderPayment> {
-    return this.once('create', req.idempotencyKey, () => {
+    return this.once('create', req.idempotencyKey, async () => {
       const reason = this.decline(req.cardToken)
       const p: StoredPayment = {
         id: `sim_pay_${randomUUID()}`,
@@ -92,54 +190,53 @@ export class SimulatedProvider implements PaymentProvider {
         cardToken: req.cardToken,
         refunded: 0,
       }
-      this.payments.set(p.id, p)
+      await this.store.savePayment(p)
       return this.view(p)
     })
   }
 
   async capture(paymentId: string, idempotencyKey: string): Promise<ProviderPayment> {
-    return this.once('capture', idempotencyKey, () => {
-      const p = this.payments.get(paymentId)
+    return this.once('capture', idempotencyKey, async () => {
+      const p = await this.store.payment(paymentId)
       if (!p) throw new Error(`simulated provider: no payment ${paymentId}`)
       if (p.status !== 'authorized') return this.view(p)
       p.status = 'capture-pending'
-      this.later(() => {
-        p.status = 'captured'
-        this.emit({ type: 'payment.captured', paymentId: p.id, amount: p.amount })
-      })
+      await this.store.savePayment(p)
+      this.settleLater(p)
       return this.view(p)
     })
   }
 
   async refund(paymentId: string, amount: number, idempotencyKey: string): Promise<ProviderPayment> {
-    return this.once('refund', idempotencyKey, () => {
-      const p = this.payments.get(paymentId)
+    return this.once('refund', idempotencyKey, async () => {
+      const p = await this.store.payment(paymentId)
       if (!p) throw new Error(`simulated provider: no payment ${paymentId}`)
       if (p.status !== 'captured' || p.refunded + amount > p.amount) throw new Error(`simulated provider: cannot refund ${amount} of ${paymentId}`)
       p.refunded += amount
       if (p.refunded === p.amount) p.status = 'refunded'
+      await this.store.savePayment(p)
       return this.view(p)
     })
   }
 
   async createAgreement(req: AgreementRequest): Promise<ProviderAgreement> {
-    return this.once('agreement', req.idempotencyKey, (): ProviderAgreement => {
+    return this.once('agreement', req.idempotencyKey, async (): Promise<ProviderAgreement> => {
       const id = `sim_agr_${randomUUID()}`
       const reason = this.decline(req.cardToken)
       if (reason) return { id, status: 'declined', declineReason: reason }
-      this.agreements.set(id, { cardToken: req.cardToken, active: true })
+      await this.store.saveAgreement(id, { cardToken: req.cardToken, active: true })
       return { id, status: 'active' }
     })
   }
 
   async chargeAgreement(req: ChargeRequest): Promise<ChargeResult> {
-    return this.once('charge', req.idempotencyKey, (): ChargeResult => {
-      const agreement = this.agreements.get(req.agreementId)
+    return this.once('charge', req.idempotencyKey, async (): Promise<ChargeResult> => {
+      const agreement = await this.store.agreement(req.agreementId)
       if (!agreement?.active) return { ok: false, reason: 'agreement-inactive' }
       const reason = this.decline(agreement.cardToken)
       if (reason) return { ok: false, reason }
       const p: StoredPayment = { id: `sim_pay_${randomUUID()}`, amount: req.amount, status: 'captured', cardToken: agreement.cardToken, refunded: 0 }
-      this.payments.set(p.id, p)
+      await this.store.savePayment(p)
       return { ok: true, paymentId: p.id }
     })
   }
@@ -159,8 +256,20 @@ export class SimulatedProvider implements PaymentProvider {
     while (this.timers.size > 0) await Promise.all([...this.timers])
   }
 
-  private later(fn: () => void): void {
-    const timer: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, this.captureDelayMs)).then(fn).finally(() => this.timers.delete(timer))
+  /** Delivers the events of captures a restart interrupted (a provider redelivers its webhooks). */
+  async resume(): Promise<void> {
+    for (const p of await this.store.pendingCaptures()) this.settleLater(p)
+  }
+
+  private settleLater(p: StoredPayment): void {
+    const timer: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, this.captureDelayMs))
+      .then(async () => {
+        await this.store.savePayment({ ...p, status: 'captured' })
+        this.emit({ type: 'payment.captured', paymentId: p.id, amount: p.amount })
+      })
+      // Left capture-pending: `resume` at the next start delivers it.
+      .catch(() => {})
+      .finally(() => this.timers.delete(timer))
     this.timers.add(timer)
   }
 

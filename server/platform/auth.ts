@@ -2,12 +2,15 @@ import type { FastifyRequest } from 'fastify'
 import { safeEqual } from './crypto'
 import type { Db } from '../db'
 import { terminalByToken, type Terminal } from '../enrolment/enrol'
-import { unauthorized } from './errors'
+import { forbidden, unauthorized } from './errors'
+import { adminByToken, type AdminPrincipal } from '../admin/tokens'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the device-token hook on /sync/* routes. */
     terminal: Terminal | null
+    /** Set by the admin-token hook on /admin/* routes. */
+    admin: AdminPrincipal | null
   }
 }
 
@@ -29,11 +32,42 @@ export function requireTerminal(db: Db) {
   }
 }
 
-export function requireAdmin(adminToken: string) {
+export interface AdminAuth {
+  db: Db
+  /** A demo's or test's token for every municipality, held in memory only (null: none). */
+  launchToken: string | null
+  /** Can only create named tokens (POST /admin/tokens); null: none. */
+  bootstrapToken: string | null
+}
+
+export const BOOTSTRAP_ROUTE = '/admin/tokens'
+
+/** onRequest hook of /admin/*: who is asking. What they may touch is checked per route (admin/routes.ts). */
+export function requireAdmin(auth: AdminAuth) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = bearerToken(request)
-    if (!token || !safeEqual(token, adminToken)) throw unauthorized('admin token required (Authorization: Bearer <adminToken>)')
+    if (!token) throw unauthorized('admin token required (Authorization: Bearer <adminToken>)')
+    if (auth.launchToken && safeEqual(token, auth.launchToken)) {
+      request.admin = { tokenId: null, person: 'launch', municipalityId: null, bootstrapOnly: false }
+      return
+    }
+    if (auth.bootstrapToken && safeEqual(token, auth.bootstrapToken)) {
+      if (request.method !== 'POST' || request.routeOptions.url !== BOOTSTRAP_ROUTE) {
+        throw forbidden(`the bootstrap token can only create named admin tokens (POST ${BOOTSTRAP_ROUTE})`)
+      }
+      request.admin = { tokenId: null, person: 'bootstrap', municipalityId: null, bootstrapOnly: true }
+      return
+    }
+    const admin = await adminByToken(auth.db, token)
+    if (!admin) throw unauthorized('unknown or revoked admin token')
+    request.admin = admin
   }
+}
+
+/** The admin set by `requireAdmin`; a route that forgot the hook is a bug. */
+export function adminOf(request: FastifyRequest): AdminPrincipal {
+  if (!request.admin) throw new Error('route is missing the requireAdmin hook')
+  return request.admin
 }
 
 /** The terminal set by `requireTerminal`; a route that forgot the hook is a bug. */

@@ -18,7 +18,10 @@ export interface ServerContext extends WriteDeps {
   readonly db: Db
   readonly clock: Clock
   readonly feed: ChangeFeed
-  readonly payments: PaymentProvider
+  /** null: payments are off (no provider configured): top-ups are refused, auto top-ups wait. */
+  readonly payments: PaymentProvider | null
+  /** The key CPR numbers are hashed under (platform/crypto.ts resolveCprKey); never in the database. */
+  readonly cprKey: string
   readonly log: Log
   /** Wakes the auto top-up worker after a sale that queued a job has committed. */
   readonly kickTopups: () => void

@@ -4,20 +4,26 @@
  * top-up reaches the counter in about a second. Tills still pull on a timer: a poke can be lost.
  *
  * Pokes follow the ChangeFeed (fired after COMMIT) and are coalesced per municipality (~50 ms):
- * a burst of sales makes one poke, not hundreds. Multi-instance: see feed.ts (LISTEN/NOTIFY).
+ * a burst of sales makes one poke, not hundreds. And at most one poke per municipality per
+ * POKE_MIN_INTERVAL_MS: while a long transaction anywhere in the cluster holds rows back, every
+ * pull asks for a repoke (sync/pull.ts), and without the bound every till of a municipality
+ * would be poked, and pull, twice a second. The poke is on the trailing edge: a change during
+ * the pause is announced when it ends, never dropped. Multi-instance: see feed.ts (LISTEN/NOTIFY).
  */
 import type { WebSocket } from 'ws'
-import type { Clock } from '../platform/clock'
+import { systemTimers, type Clock, type Timers } from '../platform/clock'
 import type { ChangeFeed } from '../platform/feed'
 
 export const POKE_COALESCE_MS = 50
+export const POKE_MIN_INTERVAL_MS = 1000
 /** Pings find connections that died without a close (a till's network cable pulled). */
 const HEARTBEAT_MS = 30_000
 
 export class LiveHub {
   private readonly sockets = new Map<string, Set<WebSocket>>()
   private readonly byTerminal = new Map<string, Set<WebSocket>>()
-  private readonly pending = new Map<string, NodeJS.Timeout>()
+  private readonly pending = new Map<string, unknown>()
+  private readonly lastPoke = new Map<string, number>()
   private readonly alive = new WeakSet<WebSocket>()
   private readonly heartbeat: NodeJS.Timeout
   private readonly unsubscribe: () => void
@@ -25,6 +31,7 @@ export class LiveHub {
   constructor(
     feed: ChangeFeed,
     private readonly clock: Clock,
+    private readonly timers: Timers = systemTimers,
   ) {
     this.unsubscribe = feed.subscribe((ids) => ids.forEach((id) => this.schedule(id)))
     this.heartbeat = setInterval(() => this.ping(), HEARTBEAT_MS)
@@ -53,10 +60,16 @@ export class LiveHub {
 
   private schedule(municipalityId: string): void {
     if (this.pending.has(municipalityId) || !this.sockets.has(municipalityId)) return
-    const timer = setTimeout(() => {
-      this.pending.delete(municipalityId)
-      this.poke(municipalityId)
-    }, POKE_COALESCE_MS)
+    const last = this.lastPoke.get(municipalityId)
+    const wait = last === undefined ? 0 : POKE_MIN_INTERVAL_MS - (this.timers.now() - last)
+    const timer = this.timers.setTimeout(
+      () => {
+        this.pending.delete(municipalityId)
+        this.lastPoke.set(municipalityId, this.timers.now())
+        this.poke(municipalityId)
+      },
+      Math.max(POKE_COALESCE_MS, wait),
+    )
     this.pending.set(municipalityId, timer)
   }
 
@@ -83,7 +96,7 @@ export class LiveHub {
   close(): void {
     this.unsubscribe()
     clearInterval(this.heartbeat)
-    for (const timer of this.pending.values()) clearTimeout(timer)
+    for (const timer of this.pending.values()) this.timers.clearTimeout(timer)
     this.pending.clear()
     for (const set of this.sockets.values()) for (const socket of set) socket.close(1001, 'server shutting down')
     this.sockets.clear()

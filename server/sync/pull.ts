@@ -136,6 +136,8 @@ async function pageEnd(ctx: ServerContext, municipalityId: string, cursor: Curso
 
 /**
  * The page's changes as a JSON array (null: none) and the highest of this till's seqs among them.
+ * Staff rows are cut to the till's canteen: staff who do not work there arrive as deletions (of
+ * a row the till may never have had: harmless, and it carries nothing but the id).
  * Every row up to `last` has committed (pageEnd let `last` through the guard), so the range
  * needs no guard. Every own change row of seq <= ackSeq is in this page or an earlier one: a
  * till's change rows sort in seq order (its pushes take turns on one lock before they get an
@@ -146,7 +148,9 @@ async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor
     // Schema 1 (the previous one, still served) had the photo itself in the account, not its id.
     `SELECT '[' || string_agg(
               concat('{"entity":', to_json(entity), ',"id":', to_json(entity_id),
-                     CASE WHEN payload IS NULL THEN ',"deleted":true}'
+                     -- A till holds only the staff of its own canteen (their PIN hashes are
+                     -- checked offline there): anyone else, or someone moved away, is a deletion.
+                     CASE WHEN payload IS NULL OR (entity = 'staff' AND NOT coalesce(payload->'locationIds' ? $8, false)) THEN ',"deleted":true}'
                           WHEN $7::int = 1 AND entity = 'account' THEN concat(',"data":', (payload - 'photoId') || jsonb_build_object('photo',
                             (SELECT h.photo FROM holders h WHERE h.municipality_id = $1 AND h.photo_id = payload->>'photoId' LIMIT 1)), '}')
                           ELSE concat(',"data":', payload, '}') END),
@@ -154,7 +158,7 @@ async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor
             max(origin_seq) FILTER (WHERE origin_terminal = $6) AS ack_seq
        FROM changes
       WHERE municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigint) AND (txid, id) <= ($4::xid8, $5::bigint)`,
-    [terminal.municipalityId, after.txid, after.id, last.txid, last.id, terminal.id, schema],
+    [terminal.municipalityId, after.txid, after.id, last.txid, last.id, terminal.id, schema, terminal.locationId],
   )
   return rows[0]!
 }

@@ -21,11 +21,12 @@ import type { Sql } from '../db'
 import type { Terminal } from '../enrolment/enrol'
 import { spendPeriodsAt } from '../money/spend'
 
-const SMALL: { entity: Entity; table: string; read: (sql: Sql, ids: readonly string[]) => Promise<Snapshots> }[] = [
+/** `$2` is the till's canteen: a till holds only the staff who work there (their PIN hashes). */
+const SMALL: { entity: Entity; table: string; where?: string; read: (sql: Sql, ids: readonly string[]) => Promise<Snapshots> }[] = [
   { entity: 'location', table: 'locations', read: locationSnapshots },
   { entity: 'category', table: 'categories', read: categorySnapshots },
   { entity: 'product', table: 'products', read: productSnapshots },
-  { entity: 'staff', table: 'staff', read: staffSnapshots },
+  { entity: 'staff', table: 'staff', where: '$2 = ANY(location_ids)', read: staffSnapshots },
 ]
 
 /** The snapshot as JSON text (accounts and cards spliced in as Postgres wrote them). */
@@ -41,8 +42,10 @@ export async function snapshot(ctx: ServerContext, terminal: Terminal): Promise<
     )
     const { xmin, last_applied_seq } = head.rows[0]!
     const changes: Change[] = []
-    for (const { entity, table, read } of SMALL) {
-      const ids = await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 ORDER BY id`, [terminal.municipalityId])
+    for (const { entity, table, where, read } of SMALL) {
+      const ids = where
+        ? await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 AND ${where} ORDER BY id`, [terminal.municipalityId, terminal.locationId])
+        : await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 ORDER BY id`, [terminal.municipalityId])
       const found = await read(tx, ids.rows.map((r) => r.id))
       for (const { id } of ids.rows) changes.push({ entity, id, data: found.get(id)!.data } as Change)
     }

@@ -295,3 +295,47 @@ export async function connectLive(server: RunningServer, token: string) {
     close: () => socket.close(),
   }
 }
+
+// --- timers a test moves by hand ------------------------------------------------------------------
+
+export interface FakeTimers {
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+  /** Moves time on by `ms`, running every timer that falls due, in order (timers set by them too). */
+  advance(ms: number): void
+  /** How many timers are waiting. */
+  pending(): number
+}
+
+/** Injected where the server takes `Timers` (platform/clock.ts): retries and throttles without waiting. */
+export function fakeTimers(): FakeTimers {
+  let now = 0
+  let nextId = 0
+  const queue: { id: number; at: number; fn: () => void }[] = []
+  return {
+    now: () => now,
+    setTimeout(fn, ms) {
+      const timer = { id: nextId++, at: now + Math.max(0, ms), fn }
+      queue.push(timer)
+      return timer
+    },
+    clearTimeout(handle) {
+      const i = queue.indexOf(handle as (typeof queue)[number])
+      if (i >= 0) queue.splice(i, 1)
+    },
+    advance(ms) {
+      const end = now + ms
+      for (;;) {
+        queue.sort((a, b) => a.at - b.at || a.id - b.id)
+        const due = queue[0]
+        if (!due || due.at > end) break
+        queue.shift()
+        now = due.at
+        due.fn()
+      }
+      now = end
+    },
+    pending: () => queue.length,
+  }
+}
