@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { decidePurchase, type AccountView, type PurchaseQuestion } from './checkout'
+import { decidePurchase, purchaseBreaks, type AccountView, type PurchaseQuestion } from './checkout'
+import { REFUSAL_ORDER } from './refusal'
 import { periodKeys } from './periods'
 
 const now = periodKeys(new Date('2026-11-24T11:00:00Z'))
@@ -57,5 +58,38 @@ describe('the till refuses a card with one precise reason', () => {
   it('refuses when the balance is too low, and lets an offline till use its allowance', () => {
     expect(decidePurchase(ask({ account: account({ balance: 3000 }) }))).toMatchObject({ ok: false, reason: 'balance-too-low', left: 3000 })
     expect(decidePurchase(ask({ account: account({ balance: 3000 }), overdraftAllowance: 500 }))).toEqual({ ok: true, total: 3500, balanceAfter: -500 })
+  })
+})
+
+describe('one rule set for the till and the server', () => {
+  it('lists every rule a purchase breaks, in the order the cashier is told them', () => {
+    const q = ask({
+      card: { status: 'replaced' },
+      account: account({ status: 'blocked', balance: 100, allowedLocationIds: ['loc-2'], deniedCategoryIds: ['cat-hot'], limits: { day: 1000, week: 2000, month: 3000 } }),
+    })
+    expect(purchaseBreaks(q).map((b) => b.reason)).toEqual([
+      'old-card',
+      'blocked',
+      'location-not-allowed',
+      'product-not-permitted',
+      'day-limit',
+      'week-limit',
+      'month-limit',
+      'balance-too-low',
+    ])
+    // The till shows the first of them.
+    expect(decidePurchase(q)).toMatchObject({ ok: false, reason: 'old-card' })
+  })
+  it('breaks nothing for a covered lunch', () => {
+    expect(purchaseBreaks(ask())).toEqual([])
+  })
+  it('refuses an offline sale beyond what this till may still lend the card, after the limits and before the balance', () => {
+    const offline = { overdraftAllowance: 5000 }
+    expect(decidePurchase(ask({ ...offline, offlineCapLeft: 3000 }))).toMatchObject({ ok: false, reason: 'offline-limit', left: 3000 })
+    expect(decidePurchase(ask({ ...offline, offlineCapLeft: 3500 }))).toMatchObject({ ok: true })
+    expect(decidePurchase(ask({ ...offline, offlineCapLeft: null }))).toMatchObject({ ok: true })
+    const both = ask({ overdraftAllowance: 0, offlineCapLeft: 0, account: account({ balance: 0, limits: { day: 1000, week: null, month: null } }) })
+    expect(purchaseBreaks(both).map((b) => b.reason)).toEqual(['day-limit', 'offline-limit', 'balance-too-low'])
+    expect(REFUSAL_ORDER.indexOf('offline-limit')).toBe(REFUSAL_ORDER.indexOf('month-limit') + 1)
   })
 })

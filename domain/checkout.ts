@@ -1,14 +1,15 @@
+import type { AccountStatus, CardStatus } from './enums'
 import type { Ore } from './money'
 import type { PeriodKeys, PeriodKind } from './periods'
 import { PERIOD_KINDS } from './periods'
 import type { RefusalReason } from './refusal'
 
 export interface CardView {
-  status: 'active' | 'replaced' | 'lost'
+  status: CardStatus
 }
 
 export interface AccountView {
-  status: 'active' | 'blocked'
+  status: AccountStatus
   /** Balance the till believes: last pulled balance plus this till's unacknowledged deltas. */
   balance: Ore
   limits: { day: Ore | null; week: Ore | null; month: Ore | null }
@@ -38,6 +39,21 @@ export interface PurchaseQuestion {
    * this bounds the exposure.
    */
   overdraftAllowance: Ore
+  /**
+   * Offline only: how much more this till may still lend this card before it hears from the
+   * server (øre; the per-card offline cap minus what it already sold the card offline). Every
+   * offline till works from its own copy of the balance, so this is what bounds a card's exposure
+   * in an outage to (offline tills x cap). Absent or null: no such cap (online, or not set).
+   */
+  offlineCapLeft?: Ore | null
+}
+
+/** One rule a purchase breaks, with what the cashier needs to act on it. */
+export interface BrokenRule {
+  reason: RefusalReason
+  productId?: string
+  limit?: Ore
+  left?: Ore
 }
 
 export type PurchaseDecision =
@@ -54,26 +70,37 @@ export function spentNow(account: AccountView, kind: PeriodKind, now: PeriodKeys
   return s.key === now[kind] ? s.amount : 0
 }
 
-/** The rules of DESIGN.md, checked in the order of REFUSAL_ORDER. Pure: the till supplies the facts. */
-export function decidePurchase(q: PurchaseQuestion): PurchaseDecision {
-  const total = basketTotal(q.lines)
+/**
+ * Every rule of DESIGN.md the purchase breaks, in the order of REFUSAL_ORDER. Pure: the caller
+ * supplies the facts. The one rule set: the till refuses with the first (decidePurchase), the
+ * server records them all as the flags of a sale a till already approved (sync/sale-flags.ts).
+ * An unknown card breaks only that rule: without an account there is nothing else to check.
+ */
+export function purchaseBreaks(q: PurchaseQuestion): BrokenRule[] {
   const { card, account } = q
-  if (!card || !account) return { ok: false, reason: 'unknown-card', total }
-  if (card.status === 'replaced') return { ok: false, reason: 'old-card', total }
-  if (card.status === 'lost' || account.status === 'blocked') return { ok: false, reason: 'blocked', total }
-  if (account.allowedLocationIds && !account.allowedLocationIds.includes(q.locationId)) {
-    return { ok: false, reason: 'location-not-allowed', total }
-  }
+  if (!card || !account) return [{ reason: 'unknown-card' }]
+  const total = basketTotal(q.lines)
+  const broken: BrokenRule[] = []
+  if (card.status === 'replaced') broken.push({ reason: 'old-card' })
+  if (card.status === 'lost' || account.status === 'blocked') broken.push({ reason: 'blocked' })
+  if (account.allowedLocationIds && !account.allowedLocationIds.includes(q.locationId)) broken.push({ reason: 'location-not-allowed' })
   const denied = q.lines.find((l) => account.deniedCategoryIds.includes(l.categoryId))
-  if (denied) return { ok: false, reason: 'product-not-permitted', total, productId: denied.productId }
+  if (denied) broken.push({ reason: 'product-not-permitted', productId: denied.productId })
   for (const kind of PERIOD_KINDS) {
     const limit = account.limits[kind]
     if (limit === null) continue
     const left = limit - spentNow(account, kind, q.now)
-    if (total > left) return { ok: false, reason: `${kind}-limit`, total, limit, left: Math.max(0, left) }
+    if (total > left) broken.push({ reason: `${kind}-limit`, limit, left: Math.max(0, left) })
   }
-  if (total > account.balance + q.overdraftAllowance) {
-    return { ok: false, reason: 'balance-too-low', total, left: account.balance }
-  }
-  return { ok: true, total, balanceAfter: account.balance - total }
+  if (q.offlineCapLeft != null && total > q.offlineCapLeft) broken.push({ reason: 'offline-limit', left: Math.max(0, q.offlineCapLeft) })
+  if (total > account.balance + q.overdraftAllowance) broken.push({ reason: 'balance-too-low', left: account.balance })
+  return broken
+}
+
+/** The till's answer: approved, or refused with the first rule broken (the one the cashier must act on). */
+export function decidePurchase(q: PurchaseQuestion): PurchaseDecision {
+  const total = basketTotal(q.lines)
+  const first = purchaseBreaks(q)[0]
+  if (first || !q.account) return { ok: false, total, ...(first ?? { reason: 'unknown-card' }) }
+  return { ok: true, total, balanceAfter: q.account.balance - total }
 }

@@ -22,6 +22,14 @@ export function kr(wholeKroner: number): Ore {
   return wholeKroner * 100
 }
 
+/**
+ * A positive amount of whole kroner, in øre: what a top-up, an auto top-up amount and a payout
+ * must be (DESIGN.md "The rules"). The one check every money entry point shares.
+ */
+export function isWholeKroner(amount: unknown): amount is Ore {
+  return isOre(amount) && amount > 0 && amount % 100 === 0
+}
+
 export function sumOre(values: Iterable<Ore>): Ore {
   let total = 0
   for (const v of values) total += v

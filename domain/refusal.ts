@@ -12,6 +12,8 @@ export const REFUSAL_ORDER = [
   'day-limit',
   'week-limit',
   'month-limit',
+  // Offline only: more than this till may lend the card before it hears from the server again.
+  'offline-limit',
   'balance-too-low',
 ] as const
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { CARD_NUMBER } from './card'
+import { AccountStatus, CardStatus, StaffRole } from './enums'
 
 /** Bumped when the wire format changes; the server accepts this one and the previous one. */
 export const PROTOCOL_VERSION = 1
@@ -28,10 +29,23 @@ const id = z.string().min(1).max(64)
 const ore = z.number().int().safe()
 const isoInstant = z.iso.datetime({ offset: true })
 
+/**
+ * Text a till sends: no control characters. A NUL is refused by PostgreSQL's text type (the
+ * whole batch used to fail on one), and none of them belongs on a receipt or in a report.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/
+const tillText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL_CHARACTER.test(s), 'contains a control character')
+const tillId = tillText(64)
+
 export const SaleLine = z.object({
-  productId: id,
-  name: z.string().min(1).max(120),
-  categoryId: id,
+  productId: tillId,
+  name: tillText(120),
+  categoryId: tillId,
   qty: z.number().int().min(1).max(999),
   unitPrice: ore.min(0),
 })
@@ -40,9 +54,10 @@ export type SaleLine = z.infer<typeof SaleLine>
 export const SaleRecordPayload = z.object({
   saleId: z.uuid(),
   cardNumber: z.string().regex(CARD_NUMBER),
-  accountId: id,
-  locationId: id,
-  staffId: id,
+  accountId: tillId,
+  locationId: tillId,
+  staffId: tillId,
+  /** When the till sold it, by the till's clock; the server checks it is sane (server/sync/apply-sale.ts). */
   at: isoInstant,
   lines: z.array(SaleLine).min(1).max(200),
   total: ore.min(0),
@@ -57,12 +72,35 @@ export const Mutation = z.discriminatedUnion('kind', [
 export type Mutation = z.infer<typeof Mutation>
 export type MutationKind = Mutation['kind']
 
+/** What a till sends (it builds typed mutations). The server reads it as a PushEnvelope. */
 export const PushRequest = z.object({
   protocol: z.number().int(),
   schema: z.number().int(),
   mutations: z.array(Mutation).min(1).max(MAX_PUSH_MUTATIONS),
 })
 export type PushRequest = z.infer<typeof PushRequest>
+
+/**
+ * A mutation as the server first reads it: the bookkeeping fields checked, the payload not yet.
+ * Each payload is checked on its own by its kind's applier, so one bad mutation is rejected
+ * alone (with a reason the till keeps) instead of failing the whole push with a 400 that would
+ * stall the till's queue behind it.
+ */
+export const MutationEnvelope = z.object({
+  seq: z.number().int().min(1),
+  id: z.uuid(),
+  kind: z.string().min(1).max(64),
+  payload: z.unknown(),
+})
+export type MutationEnvelope = z.infer<typeof MutationEnvelope>
+
+/** The push body as the server reads it: only a body that is not a push at all is a 400. */
+export const PushEnvelope = z.object({
+  protocol: z.number().int(),
+  schema: z.number().int(),
+  mutations: z.array(MutationEnvelope).min(1).max(MAX_PUSH_MUTATIONS),
+})
+export type PushEnvelope = z.infer<typeof PushEnvelope>
 
 export const MutationResult = z.object({
   seq: z.number().int().min(1),
@@ -102,7 +140,7 @@ export const AccountData = z.object({
    * of the account (each sale) and in every snapshot; the till fetches it once (PhotoResponse).
    */
   photoId: PhotoId.nullable(),
-  status: z.enum(['active', 'blocked']),
+  status: AccountStatus,
   balance: ore,
   limits: z.object({ day: ore.nullable(), week: ore.nullable(), month: ore.nullable() }),
   spent: z.object({ day: spent, week: spent, month: spent }),
@@ -111,7 +149,7 @@ export const AccountData = z.object({
 })
 export type AccountData = z.infer<typeof AccountData>
 
-export const CardData = z.object({ accountId: id, status: z.enum(['active', 'replaced', 'lost']) })
+export const CardData = z.object({ accountId: id, status: CardStatus })
 export const CategoryData = z.object({ name: z.string().max(120), sort: z.number().int() })
 export const ProductData = z.object({
   name: z.string().max(120),
@@ -128,7 +166,7 @@ export const StaffData = z.object({
   name: z.string().max(200),
   /** `scrypt$<salt b64>$<hash b64>`: tills check PINs offline, never hold them. */
   pinHash: z.string().max(300),
-  roles: z.array(z.enum(['cashier', 'pickup', 'manager'])),
+  roles: z.array(StaffRole),
   locationIds: z.array(id),
   active: z.boolean(),
 })
@@ -212,7 +250,19 @@ export const SnapshotResponse = z.object({
 })
 export type SnapshotResponse = z.infer<typeof SnapshotResponse>
 
-export const EnrolRequest = z.object({ code: z.string().min(6).max(64), name: z.string().min(1).max(100) })
+/**
+ * `requestId`: made once by the till and kept before it is sent; the same code with the same
+ * request id is the same enrolment (its answer was lost) and gets the same terminal again.
+ * `nextSeq`: the first outbox seq the till will push under the new terminal (a till enrolled
+ * again keeps its unsent sales). Both optional for tills built before them.
+ */
+export const EnrolRequest = z.object({
+  code: z.string().min(6).max(64),
+  name: z.string().min(1).max(100),
+  requestId: z.string().uuid().optional(),
+  nextSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+})
+export type EnrolRequest = z.infer<typeof EnrolRequest>
 export const EnrolResponse = z.object({
   terminalId: id,
   token: z.string().min(32).max(200),

@@ -1,41 +1,62 @@
 /**
  * Applying the `sale.record` mutations of one push batch inside its transaction (sync/push.ts
- * holds the terminal's advisory lock and has picked the mutations that come next, in seq order).
+ * holds the terminal's advisory lock and every account's, has picked the mutations that come
+ * next, in seq order, and has parsed each payload: appliers/sale-record.ts).
  *
- * Set-based: the same handful of statements for a batch of one or of five hundred. Lock every
- * account the sales name (before the first write, locks.ts), read what the sales refer to
- * together with those accounts, decide each sale in seq order in memory, carrying each account's
- * balance and spend from one sale to the next exactly as applying them one by one would, and
- * write it all with one statement per table. The change rows are built from the same state:
- * it is what this transaction commits (the locks keep everyone else out, and the ledger
- * statement's returned balances are checked against it).
+ * Set-based: the same handful of statements for a batch of one or of five hundred. Read what
+ * the sales refer to together with their accounts, decide each sale in seq order in memory,
+ * carrying each account's balance and spend from one sale to the next exactly as applying them
+ * one by one would, and write it all with one statement per table. The change rows are built
+ * from the same state: it is what this transaction commits (the locks keep everyone else out,
+ * and the ledger statement's returned balances are checked against it).
  *
- * Rejected (set aside, with a machine reason the till keeps): what is not a real sale of this
- * till: unknown card, card of another account, another canteen, unknown product or staff, a
- * total that is not the sum of its lines, a sale id already recorded.
- * Applied but flagged (sale-flags.ts): a real sale that broke a rule; the food is gone.
+ * The server trusts nothing a till sends. Rejected (set aside, with a machine reason the till
+ * keeps): what is not a real sale of this till, or what no honest till could have sold: unknown
+ * card, card of another account, another canteen, unknown product or staff, a date outside the
+ * sane range, a line whose category is not the product's or whose price the canteen's catalogue
+ * never had in the days before the sale (prices.ts), a quantity or total over the
+ * municipality's caps, a total that is not the sum of its lines, a sale id already recorded.
+ * Applied but flagged (sale-flags.ts): a real sale that broke a rule (the food is gone), sold
+ * at a price that had already changed (`stale-price`), or dated far from when it arrived
+ * (`time-skew`). Its spend counts in the periods of its own date.
  */
 import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
 import { basketTotal, type AccountView } from '../../domain/checkout'
+import type { CardStatus } from '../../domain/enums'
 import { PERIOD_KINDS } from '../../domain/periods'
 import type { SaleRecordPayload } from '../../domain/sync'
 import { ACCOUNT_SNAPSHOT_COLUMNS, accountData, recordChanges, type AccountSnapshotRow, type ChangeOrigin } from './changes'
 import type { ServerContext } from '../platform/context'
 import type { Terminal } from '../enrolment/enrol'
 import { postLedgerMany } from '../money/ledger'
-import { lockEntities, lockKey } from '../money/locks'
 import { AUTO_TOPUP_BELOW } from '../payments/auto-topup'
 import { spendPeriodsAt } from '../money/spend'
 import type { Sql } from '../db'
 import type { Tx } from '../platform/tx'
 import { saleFlags } from './sale-flags'
+import type { Checked, MutationOutcome } from './appliers/types'
+import { checkPrice, readPriceHistory, type PriceHistory } from './prices'
 
-export type MutationOutcome = { status: 'applied'; flags: string[] } | { status: 'rejected'; reason: string }
+export type SaleMutation = Checked<SaleRecordPayload>
 
-export interface SaleMutation {
-  seq: number
-  payload: SaleRecordPayload
-}
+/** A sale dated outside these years is no till's honest clock: rejected (`date-out-of-range`). */
+export const SANE_SALE_YEARS = { from: 2000, to: 2099 } as const
+/** A sale dated more than this before it reached the server (a long outage, a wrong clock) is flagged `time-skew`. */
+export const SKEW_BEFORE_MS = 7 * 24 * 3600_000
+/** ... or more than this after it: a till's clock ahead. */
+export const SKEW_AFTER_MS = 10 * 60_000
+
+/**
+ * Caps per sale, set per municipality in municipalities.settings (øre, and pieces per line); a
+ * missing or malformed setting is the default. No canteen sells a lunch of over 1000 kr.
+ */
+export const SaleCaps = z.object({
+  maxSaleTotal: z.number().int().safe().min(0).catch(100_000),
+  maxLineQty: z.number().int().min(1).max(999).catch(20),
+})
+export type SaleCaps = z.infer<typeof SaleCaps>
+const saleCapsOf = (settings: unknown): SaleCaps => SaleCaps.catch(SaleCaps.parse({})).parse(settings ?? {})
 
 /** A sale id turned up between our check and our insert (another till's push): run the batch again. */
 export class SaleRaceError extends Error {
@@ -49,7 +70,7 @@ export class SaleRaceError extends Error {
 /** A card with its account and holder (the account fields only when the card is this municipality's). */
 interface CardRow extends AccountSnapshotRow {
   number: string
-  card_status: 'active' | 'replaced' | 'lost'
+  card_status: CardStatus
   topup_status: string | null
   topup_amount: number | null
   topup_queued: boolean
@@ -62,10 +83,13 @@ interface Refs {
   /** The other cards the sales name: whose they are, and in which municipality. */
   otherCards: Map<string, { account_id: string; municipality_id: string }>
   staff: Set<string>
-  products: Set<string>
+  /** Product id to its category. */
+  products: Map<string, string>
+  prices: PriceHistory
+  caps: SaleCaps
 }
 
-/** What the sales refer to, with the accounts behind the cards, in three reads for the whole batch (four when a card is not the named account's). */
+/** What the sales refer to, with the accounts behind the cards, in four reads for the whole batch (five when a card is not the named account's). */
 async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<Refs> {
   const ps = sales.map((s) => s.payload)
   // One after the other: a transaction is one connection.
@@ -90,25 +114,39 @@ async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation
             [missing],
           )
         ).rows
-  const known = await tx.query<{ kind: 'staff' | 'product'; id: string }>(
-    `SELECT 'staff' AS kind, id FROM staff WHERE municipality_id = $1 AND id = ANY($2::text[])
+  const productIds = [...new Set(ps.flatMap((p) => p.lines.map((l) => l.productId)))]
+  const known = await tx.query<{ kind: 'staff' | 'product' | 'settings'; id: string; detail: unknown }>(
+    `SELECT 'staff' AS kind, id, NULL::jsonb AS detail FROM staff WHERE municipality_id = $1 AND id = ANY($2::text[])
      UNION ALL
-     SELECT 'product', id FROM products WHERE municipality_id = $1 AND id = ANY($3::text[])`,
-    [terminal.municipalityId, [...new Set(ps.map((p) => p.staffId))], [...new Set(ps.flatMap((p) => p.lines.map((l) => l.productId)))]],
+     SELECT 'product', id, to_jsonb(category_id) FROM products WHERE municipality_id = $1 AND id = ANY($3::text[])
+     UNION ALL
+     SELECT 'settings', id, settings FROM municipalities WHERE id = $1`,
+    [terminal.municipalityId, [...new Set(ps.map((p) => p.staffId))], productIds],
   )
   return {
     recorded: new Set(recorded.rows.map((r) => r.id)),
     cards: found,
     otherCards: new Map(others.map((c) => [c.number, c])),
     staff: new Set(known.rows.filter((r) => r.kind === 'staff').map((r) => r.id)),
-    products: new Set(known.rows.filter((r) => r.kind === 'product').map((r) => r.id)),
+    products: new Map(known.rows.filter((r) => r.kind === 'product').map((r) => [r.id, String(r.detail)])),
+    // Sales of another canteen are rejected: only this till's canteen's prices matter.
+    prices: await readPriceHistory(tx, terminal.locationId, productIds),
+    caps: saleCapsOf(known.rows.find((r) => r.kind === 'settings')?.detail),
   }
 }
 
-/** Why a sale is not a real sale of this till, or its card (with the account) when it is. */
-function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): { reason: string } | { card: CardRow } {
+/** Whether the sale's date could come from a till's clock at all (a year 0000 or 9999 could not). */
+function saneDate(at: Date): boolean {
+  const year = at.getUTCFullYear()
+  return year >= SANE_SALE_YEARS.from && year <= SANE_SALE_YEARS.to
+}
+
+/** Why a sale is not a real sale of this till, or its card (with the account) and whether a price was stale when it is. */
+function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): { reason: string } | { card: CardRow; stalePrice: boolean } {
   if (refs.recorded.has(p.saleId)) return { reason: 'duplicate-sale' }
   if (p.locationId !== terminal.locationId) return { reason: 'location-mismatch' }
+  const at = new Date(p.at)
+  if (!saneDate(at)) return { reason: 'date-out-of-range' }
   const card = refs.cards.get(p.cardNumber)
   const owner = card ? { account_id: card.id, municipality_id: card.municipality_id } : refs.otherCards.get(p.cardNumber)
   // Another municipality's card is as unknown here as a card that does not exist.
@@ -116,8 +154,19 @@ function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): 
   if (!card || owner.account_id !== p.accountId) return { reason: 'account-mismatch' }
   if (!refs.staff.has(p.staffId)) return { reason: 'staff-unknown' }
   if (!p.lines.every((l) => refs.products.has(l.productId))) return { reason: 'product-unknown' }
+  if (!p.lines.every((l) => refs.products.get(l.productId) === l.categoryId)) return { reason: 'category-mismatch' }
+  if (p.lines.some((l) => l.qty > refs.caps.maxLineQty)) return { reason: 'quantity-too-large' }
+  const prices = p.lines.map((l) => checkPrice(refs.prices.get(l.productId), l.unitPrice, at.getTime()))
+  if (prices.includes('impossible')) return { reason: 'price-mismatch' }
   if (basketTotal(p.lines) !== p.total) return { reason: 'total-mismatch' }
-  return { card }
+  if (p.total > refs.caps.maxSaleTotal) return { reason: 'total-too-large' }
+  return { card, stalePrice: prices.includes('stale') }
+}
+
+/** What only the server sees: a price that had already changed, a date far from the sale's arrival. */
+function serverFlags(p: SaleRecordPayload, stalePrice: boolean, receivedAt: Date): string[] {
+  const skew = new Date(p.at).getTime() - receivedAt.getTime()
+  return [...(stalePrice ? ['stale-price'] : []), ...(skew < -SKEW_BEFORE_MS || skew > SKEW_AFTER_MS ? ['time-skew'] : [])]
 }
 
 /** The account_spend amounts of `accountIds` in `periods`, keyed "account period". */
@@ -137,14 +186,13 @@ interface Applied {
 
 export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<MutationOutcome[]> {
   if (sales.length === 0) return []
-  // Still no write in this transaction: the account locks order these sales' change rows after
-  // every earlier write to the accounts (locks.ts). Every account a sale names is locked, also
-  // when the sale turns out not to be real: a lock is cheap, a second round trip is not.
-  await lockEntities(tx, sales.map((m) => lockKey.account(m.payload.accountId)))
+  // push.ts has locked every account a sale names (appliers/sale-record.ts), before the
+  // transaction's first write: the locks order these sales' change rows after every earlier
+  // write to the accounts (locks.ts).
   const refs = await readRefs(tx, terminal, sales)
 
   const outcomes: MutationOutcome[] = []
-  const real: { index: number; m: SaleMutation; cardStatus: CardRow['card_status']; account: CardRow }[] = []
+  const real: { index: number; m: SaleMutation; cardStatus: CardStatus; account: CardRow; stalePrice: boolean }[] = []
   for (const [index, m] of sales.entries()) {
     const checked = rejectionReason(refs, terminal, m.payload)
     if ('reason' in checked) {
@@ -153,7 +201,7 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
     }
     // The same sale twice in one batch: the second is a replay.
     refs.recorded.add(m.payload.saleId)
-    real.push({ index, m, cardStatus: checked.card.card_status, account: checked.card })
+    real.push({ index, m, cardStatus: checked.card.card_status, account: checked.card, stalePrice: checked.stalePrice })
     outcomes.push({ status: 'applied', flags: [] })
   }
   if (real.length === 0) return outcomes
@@ -203,7 +251,10 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
       deniedCategoryIds: a.denied_category_ids,
       allowedLocationIds: a.allowed_location_ids,
     }
-    const flags = saleFlags({ cardStatus: r.cardStatus, account: before, locationId: p.locationId, lines: p.lines, total: p.total, salePeriods: keys })
+    const flags = [
+      ...saleFlags({ cardStatus: r.cardStatus, account: before, locationId: p.locationId, lines: p.lines, total: p.total, salePeriods: keys }),
+      ...serverFlags(p, r.stalePrice, tx.now),
+    ]
     outcomes[r.index] = { status: 'applied', flags }
     applied.push({ m: r.m, flags, periods: PERIOD_KINDS.map((kind) => periods[kind]) })
 

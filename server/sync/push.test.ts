@@ -66,7 +66,7 @@ describe('a till pushes its outbox', () => {
     const other = await enrolTill(s.server, f.locationId, 'Kasse 2')
     const bob = { card: f.bob.card, accountId: f.bob.accountId }
     // 2 x 200 sales of 10 kr, alternating between the two accounts, pushed at once.
-    const cheap = { ...f.products.bun, unitPrice: 1000 }
+    const cheap = f.products.candy
     const batch = () => Array.from({ length: 200 }, (_, i) => sale(f, i + 1, { ...(i % 2 ? bob : {}), lines: [cheap] }))
     const pushes = await Promise.all([pushAs(s.server, till, batch()), pushAs(s.server, other, batch())])
     for (const r of pushes) {
@@ -257,7 +257,8 @@ describe('a till pushes its outbox', () => {
     const cases = [
       { rawBody: '{"protocol": 1, ' },
       { body: { protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, mutations: [] } },
-      { body: { protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, mutations: [{ ...broken, payload: { ...broken.payload, total: 1.5 } }] } },
+      { body: { protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, mutations: [{ ...broken, seq: 0 }] } },
+      { body: { protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, mutations: [{ ...broken, id: 'not-a-uuid' }] } },
       { body: pushBody([sale(f, 2), sale(f, 1)]) }, // not in seq order
     ]
     for (const c of cases) {

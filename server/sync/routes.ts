@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { PhotoId, PushRequest, SCHEMA_VERSION } from '../../domain/sync'
+import { PhotoId, PushEnvelope, SCHEMA_VERSION } from '../../domain/sync'
 import { requireTerminal, terminalOf } from '../platform/auth'
 import type { ServerContext } from '../platform/context'
 import { HttpError, notFound, parseInput } from '../platform/errors'
@@ -45,7 +45,9 @@ export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContex
   app.post('/sync/push', async (request) => {
     const versions = parseInput(Versions, request.body, 'push request')
     checkVersions(versions)
-    const body = parseInput(PushRequest, request.body, 'push request')
+    // The envelope only: each mutation's payload is checked on its own (push.ts), so one bad
+    // mutation is rejected alone instead of failing the push and stalling the till behind it.
+    const body = parseInput(PushEnvelope, request.body, 'push request')
     return push(ctx, terminalOf(request), body)
   })
 

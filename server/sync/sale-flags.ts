@@ -1,13 +1,17 @@
 /**
  * The rules a sale broke, for the record. A till approved the sale (often offline, on rules as of
  * its last pull), the food is gone, so the server applies it anyway and flags it for the back
- * office. Flag names are the refusal reasons of domain/refusal.ts, plus `overdraft`.
+ * office. The rules are the till's own (domain/checkout.ts `purchaseBreaks`, one rule set):
+ * the flags are every refusal reason the sale would have met at a till online at the sale's
+ * time, with `balance-too-low` called `overdraft` (it was not refused: it went below zero).
+ * The server adds what only it can see: `stale-price` and `time-skew` (apply-sale.ts).
  */
-import { spentNow, type AccountView, type BasketLine } from '../../domain/checkout'
-import { PERIOD_KINDS, type PeriodKeys } from '../../domain/periods'
+import { purchaseBreaks, type AccountView, type BasketLine } from '../../domain/checkout'
+import type { CardStatus } from '../../domain/enums'
+import type { PeriodKeys } from '../../domain/periods'
 
 export interface SaleFacts {
-  cardStatus: 'active' | 'replaced' | 'lost'
+  cardStatus: CardStatus
   /** The account as it was just before this sale, with spend of the sale's own periods. */
   account: AccountView
   locationId: string
@@ -17,15 +21,14 @@ export interface SaleFacts {
 }
 
 export function saleFlags(f: SaleFacts): string[] {
-  const flags: string[] = []
-  if (f.cardStatus === 'replaced') flags.push('old-card')
-  if (f.cardStatus === 'lost' || f.account.status === 'blocked') flags.push('blocked')
-  if (f.account.allowedLocationIds && !f.account.allowedLocationIds.includes(f.locationId)) flags.push('location-not-allowed')
-  if (f.lines.some((l) => f.account.deniedCategoryIds.includes(l.categoryId))) flags.push('product-not-permitted')
-  for (const kind of PERIOD_KINDS) {
-    const limit = f.account.limits[kind]
-    if (limit !== null && spentNow(f.account, kind, f.salePeriods) + f.total > limit) flags.push(`${kind}-limit`)
-  }
-  if (f.total > 0 && f.account.balance - f.total < 0) flags.push('overdraft')
-  return flags
+  const broken = purchaseBreaks({
+    card: { status: f.cardStatus },
+    account: f.account,
+    locationId: f.locationId,
+    lines: f.lines,
+    now: f.salePeriods,
+    overdraftAllowance: 0,
+  })
+  // A sale of nothing (total 0) never overdraws, even an account already below zero.
+  return broken.flatMap((b) => (b.reason !== 'balance-too-low' ? [b.reason] : f.total > 0 ? ['overdraft'] : []))
 }

@@ -4,11 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockAccount, depositByAdmin, unblockAccount } from '../../server/money/accounts'
+import { revokeTerminal } from '../../server/enrolment/enrol'
+import { postLedger } from '../../server/money/ledger'
+import { write } from '../../server/platform/tx'
+import { recordChanges } from '../../server/sync/changes'
 import { pruneChanges } from '../../server/sync/retention'
 import { periodKeys } from '../../domain/periods'
 import { readCardAccount } from '../../electron/core/store/accounts'
 import { openDb } from '../../electron/core/store/db'
-import { getSetting } from '../../electron/core/store/settings'
+import { getSetting, setSetting } from '../../electron/core/store/settings'
 import { BOB_PHOTO } from '../support/server'
 import { eventually, startCluster, type Cluster, type TestTill } from '../support/cluster'
 
@@ -34,6 +38,14 @@ const serverSales = async (saleIds: string[]) => {
   )
   return rows
 }
+/** The back office corrects a balance to `target` (a ledger adjustment, which tills pull like any change). */
+const setBalanceOnServer = async (accountId: string, target: number) => {
+  const now = await balanceOnServer(accountId)
+  await write(c.server.ctx, async (tx) => {
+    await postLedger(tx, { accountId, kind: 'adjustment', amount: target - now, note: 'test: balance set', at: tx.now })
+    await recordChanges(tx, 'account', [accountId])
+  })
+}
 const sell = (t: TestTill, card: string, ...productIds: string[]) =>
   t.call('sale.record', { cardNumber: card, lines: productIds.map((productId) => ({ productId, qty: 1 })) })
 const cardBalance = async (t: TestTill, card: string) => {
@@ -41,9 +53,11 @@ const cardBalance = async (t: TestTill, card: string) => {
   if (!r.ok) throw new Error(r.reason)
   return r.card.balance
 }
+/** Cuts the till's network; one failed request does not make a till offline, so it tries until it is. */
 const goOffline = async (t: TestTill) => {
   t.proxy.setOffline(true)
-  const s = await t.call('sync.now')
+  let s = await t.call('sync.now')
+  for (let i = 0; i < 3 && s.online; i++) s = await t.call('sync.now')
   expect(s.online).toBe(false)
 }
 
@@ -101,7 +115,9 @@ describe('exactly once when the network fails at the worst moment', () => {
     const { bob, products } = c.fixture
     const t = await c.newTill('till-lost-answer')
     const before = await balanceOnServer(bob.accountId)
-    t.proxy.dropPushAnswers(1)
+    // The client asks once more at once on a new connection, and a cycle may follow at once (a
+    // live poke): every answer is lost until the network is healed below.
+    t.proxy.dropPushAnswers(100)
     const out = await sell(t, bob.card, products.bun.productId)
     expect(out.ok).toBe(true)
     await eventually(() => t.proxy.pushes >= 1)
@@ -109,6 +125,7 @@ describe('exactly once when the network fails at the worst moment', () => {
     await eventually(async () => !(await t.call('sync.status')).syncing)
     expect((await t.call('sync.status')).pending).toBe(1)
 
+    t.proxy.dropPushAnswers(0)
     const status = await t.call('sync.now')
     expect(t.proxy.pushes).toBeGreaterThanOrEqual(2)
     expect(status.pending).toBe(0)
@@ -342,10 +359,15 @@ describe('what the server refuses, and what an offline till allows', () => {
     const bun = products.bun.productId
     /** n buns, in lines of at most 99 (the till's per-line maximum). */
     const buns = (n: number) => Array.from({ length: Math.ceil(n / 99) }, (_, i) => ({ productId: bun, qty: Math.min(99, n - i * 99) }))
+    // A balance where 10 kr. of allowance buys one more bun (104 kr.: six buns, seven with the allowance).
+    await setBalanceOnServer(alice.accountId, 10400)
     const t = await c.newTill('till-allowance', { offlineAllowance: 1000 })
-    // Bring the balance to where 10 kr. of allowance buys one more bun (a cola moves it by 5 kr. modulo 15 kr.).
-    while ((await cardBalance(t, alice.card)) % 1500 < 500) expect((await sell(t, alice.card, products.cola.productId)).ok).toBe(true)
+    // This story is the allowance's: the per-card offline cap is set out of its way.
+    const settings = openDb(t.dataDir)
+    setSetting(settings, 'offline_cap', 1_000_000)
+    settings.close()
     const balance = await cardBalance(t, alice.card)
+    expect(balance).toBe(10400)
     const covered = Math.floor(balance / 1500)
     const withAllowance = Math.floor((balance + 1000) / 1500)
     expect(withAllowance).toBeGreaterThan(covered) // the allowance makes a difference for this balance
@@ -416,5 +438,178 @@ describe("the holder's photo", () => {
 
     await goOffline(t)
     expect(await photoOf(t)).toBe(BOB_PHOTO)
+  })
+})
+
+const settingOf = (t: TestTill, key: Parameters<typeof getSetting>[1]) => {
+  const db = openDb(t.dataDir)
+  try {
+    return getSetting(db, key)
+  } finally {
+    db.close()
+  }
+}
+
+describe('a link that comes back with a reset', () => {
+  it('drains at once when the first connection after the outage is reset at connect time', async () => {
+    const { alice, products } = c.fixture
+    expect((await depositByAdmin(c.server.ctx, alice.accountId, 5000)).ok).toBe(true)
+    const t = await c.newTill('till-reset-at-connect')
+    await goOffline(t)
+    const out = await sell(t, alice.card, products.cola.productId)
+    expect(out).toMatchObject({ ok: true })
+    await eventually(async () => !(await t.call('sync.status')).syncing)
+    t.proxy.setOffline(false)
+    t.proxy.resetConnects(1)
+    const connectsBefore = t.proxy.connects
+    // One "sync now": the reset connection is followed by a new one at once, not by a backoff or a timeout.
+    const status = await t.call('sync.now')
+    expect(status).toMatchObject({ pending: 0, lastError: null, online: true })
+    expect(t.proxy.connects - connectsBefore).toBeGreaterThanOrEqual(2)
+    if (out.ok) expect(await serverSales([out.saleId])).toEqual([{ id: out.saleId, n: 1 }])
+  })
+})
+
+describe('enrolment whose answer is lost', () => {
+  it('the till asks again with the same request id and gets the same terminal: enrolled, no orphan terminal', async () => {
+    const t = await c.newTill('till-enrol-lost', {}, { beforeOpen: (proxy) => proxy.dropEnrolAnswers(1) })
+    const enrolls = t.proxy.requests.filter((u) => u === '/enrol')
+    expect(enrolls).toHaveLength(2) // the first answer never arrived
+    const { rows } = await c.db.query<{ id: string }>(`SELECT id FROM terminals WHERE name = 'till-enrol-lost'`)
+    expect(rows.map((r) => r.id)).toEqual([settingOf(t, 'terminal_id')])
+    expect(await t.call('sync.now')).toMatchObject({ enrolled: true, lastError: null })
+    expect(await cardBalance(t, c.fixture.alice.card)).toBe(await balanceOnServer(c.fixture.alice.accountId))
+  })
+})
+
+describe('a till enrolled again keeps its outbox', () => {
+  it('sells offline, is revoked and enrolled again with a new code, and every sale reaches the server once', async () => {
+    const { alice, products } = c.fixture
+    expect((await depositByAdmin(c.server.ctx, alice.accountId, 20000)).ok).toBe(true)
+    const t = await c.newTill('till-reenrol')
+    const oldTerminal = settingOf(t, 'terminal_id')!
+    const sold: string[] = []
+    // One sale the server books under the old terminal, its answer lost: the till still holds it as unsent.
+    t.proxy.dropPushAnswers(100) // the push, the client's immediate retry, any cycle after
+    const lost = await sell(t, alice.card, products.bun.productId)
+    if (lost.ok) sold.push(lost.saleId)
+    await eventually(() => t.proxy.pushes >= 2)
+    await goOffline(t)
+    await eventually(async () => !(await t.call('sync.status')).syncing)
+    t.proxy.dropPushAnswers(0)
+    for (const p of [products.cola.productId, products.bun.productId]) {
+      const out = await sell(t, alice.card, p)
+      expect(out.ok).toBe(true)
+      if (out.ok) sold.push(out.saleId)
+    }
+    expect(sold).toHaveLength(3)
+    expect((await t.call('sync.status')).pending).toBe(3)
+
+    // The till was reported lost and revoked; found again, it gets a new code.
+    expect((await revokeTerminal(c.server.ctx, oldTerminal)).ok).toBe(true)
+    const code = await c.enrolmentCode()
+    await t.restart({ enrolmentCode: code })
+    await t.call('staff.signIn', { pin: '1234' })
+    t.proxy.setOffline(false)
+    const status = await t.call('sync.now')
+    expect(status).toMatchObject({ pending: 0, rejected: 0, lastError: null })
+    expect(settingOf(t, 'terminal_id')).not.toBe(oldTerminal)
+
+    const rows = await serverSales(sold)
+    expect(rows).toHaveLength(3)
+    expect(rows.every((r) => r.n === 1)).toBe(true)
+    expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
+    const recent = await t.call('sale.recent', { limit: 3 })
+    expect(recent.map((s) => s.sync)).toEqual(['sent', 'sent', 'sent'])
+    // A later sale goes on under the new terminal.
+    expect((await sell(t, alice.card, products.cola.productId)).ok).toBe(true)
+    expect(await t.call('sync.now')).toMatchObject({ pending: 0, rejected: 0 })
+    expect(await cardBalance(t, alice.card)).toBe(await balanceOnServer(alice.accountId))
+  })
+})
+
+describe('one bad mutation never stops a till (the server trusts nothing a till sends)', () => {
+  it('sets aside the sale of an account the server cannot update, and every other pupil’s sale reaches the server', async () => {
+    const { alice, bob, products } = c.fixture
+    // Earlier stories spent their money and Bob's day: a lunch each, and no day limit for Bob here.
+    expect((await depositByAdmin(c.server.ctx, alice.accountId, 10000)).ok).toBe(true)
+    expect((await depositByAdmin(c.server.ctx, bob.accountId, 10000)).ok).toBe(true)
+    const bobDayLimit = (limit: number | null) =>
+      write(c.server.ctx, async (tx) => {
+        await tx.query('UPDATE accounts SET limit_day = $2 WHERE id = $1', [bob.accountId, limit])
+        await recordChanges(tx, 'account', [bob.accountId])
+      })
+    await bobDayLimit(null)
+    const t = await c.newTill('till-poisoned')
+    const other = await c.newTill('till-beside-it')
+    const aliceBefore = await balanceOnServer(alice.accountId)
+    const bobBefore = await balanceOnServer(bob.accountId)
+    // An account left in a state no write expects: every update of Bob's account fails.
+    await c.db.exec(`
+      CREATE FUNCTION poisoned_account() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'account in an unexpected state'; END $$;
+      CREATE TRIGGER poisoned_account BEFORE UPDATE ON accounts FOR EACH ROW WHEN (OLD.id = '${bob.accountId}') EXECUTE FUNCTION poisoned_account();
+    `)
+    try {
+      await goOffline(t)
+      const sold = [await sell(t, alice.card, products.bun.productId), await sell(t, bob.card, products.bun.productId), await sell(t, alice.card, products.cola.productId)]
+      expect(sold.map((s) => (s.ok ? 'approved' : s.reason))).toEqual(['approved', 'approved', 'approved'])
+      t.proxy.setOffline(false)
+      const status = await t.call('sync.now')
+      // The queue drained: nothing waits behind Bob's sale.
+      expect(status.pending).toBe(0)
+      expect(await balanceOnServer(alice.accountId)).toBe(aliceBefore - 1500 - 2000)
+      const recent = await t.call('sale.recent', { limit: 3 })
+      expect(recent.map((s) => s.sync).sort()).toEqual(['rejected', 'sent', 'sent'])
+      // Another till of the canteen keeps selling to everyone else too.
+      const next = await sell(other, alice.card, products.bun.productId)
+      expect(next.ok).toBe(true)
+      expect((await other.call('sync.now')).pending).toBe(0)
+      expect(await balanceOnServer(alice.accountId)).toBe(aliceBefore - 1500 - 2000 - 1500)
+    } finally {
+      await c.db.exec('DROP TRIGGER poisoned_account ON accounts; DROP FUNCTION poisoned_account();')
+      await bobDayLimit(3000)
+    }
+    expect(await balanceOnServer(bob.accountId)).toBe(bobBefore)
+  })
+})
+
+describe('an outage with two tills and one card', () => {
+  it('each till lends the card at most its offline cap: the server ends at no less than its balance minus 2 × cap', async () => {
+    const { alice, products } = c.fixture
+    expect((await depositByAdmin(c.server.ctx, alice.accountId, 30000)).ok).toBe(true)
+    const a = await c.newTill('till-cap-a')
+    const b = await c.newTill('till-cap-b')
+    const cap = 7500 // the default: about a day's lunch
+    const start = await balanceOnServer(alice.accountId)
+    expect(start).toBeGreaterThanOrEqual(2 * cap) // the balance alone would let each till sell far more
+    await goOffline(a)
+    await goOffline(b)
+    const offlineTotal = async (t: TestTill) => {
+      let total = 0
+      for (;;) {
+        const out = await sell(t, alice.card, products.bun.productId)
+        if (!out.ok) {
+          expect(out).toMatchObject({ reason: 'offline-limit' })
+          return total
+        }
+        total += out.total
+      }
+    }
+    const soldA = await offlineTotal(a)
+    const soldB = await offlineTotal(b)
+    // Buns of 15 kr.: five fit under 75 kr., the sixth does not.
+    expect([soldA, soldB]).toEqual([cap, cap])
+
+    a.proxy.setOffline(false)
+    b.proxy.setOffline(false)
+    await a.call('sync.now')
+    await b.call('sync.now')
+    const end = await balanceOnServer(alice.accountId)
+    expect(end).toBe(start - soldA - soldB)
+    expect(end).toBeGreaterThanOrEqual(start - 2 * cap)
+    // Heard from the server, the cap is free again: an online till sells on from the real balance.
+    await a.call('sync.now')
+    expect(await cardBalance(a, alice.card)).toBe(end)
+    expect(await sell(a, alice.card, products.bun.productId)).toMatchObject({ ok: true })
   })
 })

@@ -3,6 +3,9 @@ import * as payments from './0002_payments'
 import * as pushBatch from './0003_push_batch'
 import * as changeRetention from './0004_change_retention'
 import * as photoIds from './0005_photo_ids'
+import * as tillTrust from './0006_till_trust'
+import * as access from './0007_access'
+import * as enrolRequest from './0008_enrol_request'
 
 export interface Migration {
   version: number
@@ -17,4 +20,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, ...pushBatch },
   { version: 4, ...changeRetention },
   { version: 5, ...photoIds },
+  { version: 6, ...tillTrust },
+  { version: 7, ...access },
+  { version: 8, ...enrolRequest },
 ]
