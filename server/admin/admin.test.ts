@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { serverSuite } from '../../test/support/server-suite'
-import { api, seedFixture, type Fixture, type Till } from '../../test/support/server'
+import { api, pushAs, sale, seedFixture, type Fixture, type Till } from '../../test/support/server'
 
 const BOOTSTRAP = 'bootstrap-token-for-the-admin-tests-0123456789'
 
@@ -55,6 +55,17 @@ describe('admin tokens are named to a person and scoped to a municipality', () =
       { actor: 'admin:Pia Holm', action: 'account.block' },
       { actor: 'admin:Pia Holm', action: 'account.unblock' },
     ])
+  })
+
+  it("shows Pia the offline exposure of A's cards, and nothing of B's", async () => {
+    // Two offline sales of 60 kr. take Alice (100 kr.) 20 kr. below zero at A's till.
+    const colas = [{ ...a.f.products.cola, qty: 3 }]
+    const pushed = await pushAs(s.server, a.till, [sale(a.f, 1, { lines: colas, offline: true }), sale(a.f, 2, { lines: colas, offline: true })])
+    expect(pushed.body.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied'])
+    const own = await api(s.server, 'GET', '/admin/exposure', { token: pia })
+    expect(own).toMatchObject({ status: 200, body: { municipalityId: a.f.municipalityId, cards: [{ accountId: a.f.alice.accountId, tills: 1, amount: 2000 }] } })
+    expect(await api(s.server, 'GET', `/admin/exposure?municipalityId=${b.f.municipalityId}`, { token: pia })).toMatchObject({ status: 404 })
+    expect(await api(s.server, 'GET', '/admin/exposure?since=yesterday', { token: pia })).toMatchObject({ status: 400 })
   })
 
   it('lets the bootstrap token create named tokens and nothing else', async () => {

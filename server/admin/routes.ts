@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { accountSummary, blockAccount, depositByAdmin, unblockAccount } from '../money/accounts'
+import { offlineExposure } from '../money/exposure'
 import { audit } from '../platform/audit'
 import { adminOf, requireAdmin, type AdminAuth } from '../platform/auth'
 import type { ServerContext } from '../platform/context'
@@ -23,6 +24,11 @@ const EnrolmentCodeRequest = z.object({
 const AccountParams = z.object({ id: z.string().min(1).max(64) })
 const TerminalParams = z.object({ id: z.string().min(1).max(64) })
 const DepositRequest = z.object({ amount: z.number().int().positive(), note: z.string().max(500).optional() })
+const ExposureQuery = z.object({
+  /** Required for an admin of every municipality; an admin of one may leave it out. */
+  municipalityId: z.string().min(1).max(64).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+})
 const TokenRequest = z.object({ person: z.string().trim().min(1).max(200), municipalityId: z.string().min(1).max(64).nullable() })
 
 const refusals: Record<string, () => HttpError> = {
@@ -139,5 +145,20 @@ export async function adminRoutes(app: FastifyInstance, opts: { ctx: ServerConte
     await authorise(request, 'account', id, 'account-unknown')
     const result = await depositByAdmin(ctx, id, body.amount, { note: body.note, actor: adminActor(adminOf(request)) })
     return result.ok ? result.value : fail(result.reason)
+  })
+
+  /**
+   * What offline sales lent each card below zero, and at how many tills (money/exposure.ts): the
+   * back office's view of an outage's cost, bounded by tills x the per-till offline cap.
+   */
+  app.get('/admin/exposure', async (request) => {
+    const query = parseInput(ExposureQuery, request.query, 'exposure query')
+    const admin = adminOf(request)
+    const municipalityId = query.municipalityId ?? admin.municipalityId
+    if (municipalityId === null) throw badRequest('an admin of every municipality names one: ?municipalityId=')
+    targets.set(request, { municipalityId, entity: 'municipality', entityId: municipalityId })
+    if (!adminMayTouch(admin, municipalityId)) fail('municipality-unknown')
+    const since = query.since === undefined ? undefined : new Date(query.since)
+    return { municipalityId, cards: await offlineExposure(ctx.db, municipalityId, { since }) }
   })
 }
