@@ -1,5 +1,4 @@
-// The API module goes first: it picks the transport and takes the host secret out of the
-// address bar before the router reads the address.
+// The API module goes first: it picks the transport before any store asks the core anything.
 import './api'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'

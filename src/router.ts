@@ -50,7 +50,6 @@ const routes: RouteRecordRaw[] = [
 
 /**
  * Hash history: works from file:// inside Electron and over http from the host alike.
- * Create it only after the API has taken the host secret out of the address (see api/index.ts).
  */
 export function createAppRouter(pinia: Pinia) {
   const router = createRouter({ history: createWebHashHistory(), routes })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb } from './store/db'
-import { seedCanteen } from '../../test/support/core'
+import { hashPin, seedCanteen } from '../../test/support/core'
 import { openTill } from './till'
 import type { Till } from './till'
 
@@ -23,8 +23,14 @@ function freshDir(): string {
   return dir
 }
 
-async function open(dir: string): Promise<Till> {
-  const till = await openTill({ dataDir: dir, simulatedReader: true })
+/** A clock the test moves by hand. */
+function testClock(start = '2026-03-02T10:00:00Z') {
+  let t = Date.parse(start)
+  return { now: () => new Date(t), advance: (ms: number) => void (t += ms) }
+}
+
+async function open(dir: string, extra: Partial<Parameters<typeof openTill>[0]> = {}): Promise<Till> {
+  const till = await openTill({ dataDir: dir, simulatedReader: true, ...extra })
   tills.push(till)
   return till
 }
@@ -61,6 +67,9 @@ describe('a cashier at the till', () => {
     tills.splice(tills.indexOf(till), 1)
 
     till = await open(dir)
+    // A restarted till asks for the PIN again: the session lives in memory only.
+    expect(await till.dispatch('card.lookup', { cardNumber: 'DEMO0001' })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } })
+    await call(till, 'staff.signIn', { pin: '1234' })
     expect(await call(till, 'card.lookup', { cardNumber: 'DEMO0001' })).toMatchObject({ ok: true, card: { balance: 9900 } })
     const recent = (await call(till, 'sale.recent', { limit: 5 })) as { total: number; sync: string; lines: unknown[] }[]
     expect(recent).toHaveLength(1)
@@ -123,5 +132,120 @@ describe('the RPC door refuses bad arguments from the renderer', () => {
   it('rejects a PIN that is not 4-8 digits before checking it', async () => {
     const till = await open(freshDir())
     expect(await till.dispatch('staff.signIn', { pin: "1' OR '1'='1" })).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
+  })
+})
+
+const SALE_ID = '0b9d7c3e-5d1a-4f7e-9a43-2f6c1e8b7a10'
+
+describe('paying twice: a retry of the same basket attempt is safe', () => {
+  it('records one sale for two taps with the same sale id and answers both the same', async () => {
+    const dir = freshDir()
+    const till = await open(dir)
+    await call(till, 'staff.signIn', { pin: '1234' })
+    const attempt = { saleId: SALE_ID, cardNumber: 'DEMO0001', lines: [{ productId: 'p-lunch', qty: 1 }] }
+    const first = await call(till, 'sale.record', attempt)
+    const second = await call(till, 'sale.record', attempt)
+    expect(first).toMatchObject({ ok: true, saleId: SALE_ID, total: 3500, balanceAfter: 11500 })
+    expect(second).toEqual(first)
+    const db = openDb(dir)
+    expect(db.prepare('SELECT id FROM sales').all()).toEqual([{ id: SALE_ID }])
+    expect(db.prepare('SELECT seq FROM outbox').all()).toEqual([{ seq: 1 }])
+    db.close()
+  })
+
+  it('tells a renderer that lost the answer what became of the attempt', async () => {
+    const till = await open(freshDir())
+    await call(till, 'staff.signIn', { pin: '1234' })
+    expect(await call(till, 'sale.outcome', { saleId: SALE_ID })).toEqual({ recorded: false })
+    await call(till, 'sale.record', { saleId: SALE_ID, cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })
+    expect(await call(till, 'sale.outcome', { saleId: SALE_ID })).toMatchObject({ recorded: true, outcome: { ok: true, saleId: SALE_ID, total: 800, card: { balance: 14200 } } })
+  })
+
+  it('does not store a refusal: a retry of a refused attempt decides again', async () => {
+    const till = await open(freshDir())
+    await call(till, 'staff.signIn', { pin: '1234' })
+    const attempt = { saleId: SALE_ID, cardNumber: 'DEMO0003', lines: [{ productId: 'p-milk', qty: 1 }] }
+    expect(await call(till, 'sale.record', attempt)).toMatchObject({ ok: false, reason: 'blocked' })
+    expect(await call(till, 'sale.outcome', { saleId: SALE_ID })).toEqual({ recorded: false })
+  })
+
+  it('refuses a sale id reused for another basket instead of passing off the old sale as this one', async () => {
+    const till = await open(freshDir())
+    await call(till, 'staff.signIn', { pin: '1234' })
+    await call(till, 'sale.record', { saleId: SALE_ID, cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })
+    const res = await till.dispatch('sale.record', { saleId: SALE_ID, cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 2 }] })
+    expect(res).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
+    expect(await call(till, 'sale.recent', {})).toHaveLength(1)
+  })
+})
+
+describe('signing in at the till', () => {
+  it('says an unenrolled till is not enrolled instead of "wrong PIN"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kantine-till-'))
+    dirs.push(dir)
+    const till = await open(dir)
+    expect(await call(till, 'staff.signIn', { pin: '1234' })).toEqual({ ok: false, reason: 'not-enrolled' })
+  })
+
+  it('lets only the staff of this till’s canteen sign in', async () => {
+    const dir = freshDir()
+    const db = openDb(dir)
+    // A colleague at another canteen of the municipality (as an older server sent them).
+    db.prepare('INSERT INTO staff (id, name, pin_hash, roles, location_ids, active) VALUES (?, ?, ?, ?, ?, 1)').run('s-other', 'Ole Andersen', hashPin('4321'), '["cashier"]', '["loc-2"]')
+    db.close()
+    const till = await open(dir)
+    expect(await call(till, 'staff.signIn', { pin: '4321' })).toEqual({ ok: false, reason: 'pin-wrong' })
+  })
+
+  it('makes the next try wait after three wrong PINs, longer each time, across a restart', async () => {
+    const dir = freshDir()
+    const clock = testClock()
+    let till = await open(dir, { clock })
+    for (let i = 0; i < 3; i++) expect(await call(till, 'staff.signIn', { pin: '0000' })).toEqual({ ok: false, reason: 'pin-wrong' })
+    expect(await call(till, 'staff.signIn', { pin: '0000' })).toEqual({ ok: false, reason: 'locked', retryAfterSeconds: 30 })
+    // Even the right PIN waits out the lockout.
+    clock.advance(10_000)
+    expect(await call(till, 'staff.signIn', { pin: '1234' })).toEqual({ ok: false, reason: 'locked', retryAfterSeconds: 20 })
+
+    await till.close()
+    tills.splice(tills.indexOf(till), 1)
+    till = await open(dir, { clock })
+    expect(await call(till, 'staff.signIn', { pin: '1234' })).toEqual({ ok: false, reason: 'locked', retryAfterSeconds: 20 })
+    clock.advance(20_000)
+    expect(await call(till, 'staff.signIn', { pin: '0000' })).toEqual({ ok: false, reason: 'locked', retryAfterSeconds: 60 })
+    clock.advance(60_000)
+    expect(await call(till, 'staff.signIn', { pin: '1234' })).toMatchObject({ ok: true })
+    // A good PIN starts the count again.
+    expect(await call(till, 'staff.signIn', { pin: '0000' })).toEqual({ ok: false, reason: 'pin-wrong' })
+  })
+
+  it('counts parallel guesses one by one', async () => {
+    const till = await open(freshDir(), { clock: testClock() })
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call(till, 'staff.signIn', { pin: '0000' })))
+    expect(answers.filter((a: { reason: string }) => a.reason === 'pin-wrong')).toHaveLength(3)
+  })
+
+  it('signs the cashier out after the configured minutes without an action of theirs', async () => {
+    const clock = testClock()
+    const till = await open(freshDir(), { clock, signOutAfterMinutes: 10 })
+    await call(till, 'staff.signIn', { pin: '1234' })
+    clock.advance(9 * 60_000)
+    await call(till, 'card.lookup', { cardNumber: 'DEMO0001' })
+    clock.advance(9 * 60_000)
+    // Background reads of the recent list do not keep the session alive.
+    await call(till, 'sale.recent', {})
+    expect(await call(till, 'staff.current', {})).toMatchObject({ name: 'Mette Hansen' })
+    clock.advance(60_000)
+    expect(await call(till, 'staff.current', {})).toBeNull()
+    expect(await till.dispatch('sale.record', { cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } })
+  })
+
+  it.each([
+    ['card.lookup', { cardNumber: 'DEMO0001' }],
+    ['sale.recent', {}],
+    ['sale.outcome', { saleId: SALE_ID }],
+  ])('refuses %s to anyone not signed in', async (method, args) => {
+    const till = await open(freshDir())
+    expect(await till.dispatch(method, args)).toMatchObject({ ok: false, error: { code: 'not-signed-in' } })
   })
 })

@@ -29,6 +29,13 @@ export interface TillOptions {
   pullPageSize?: number
   /** Per-card offline allowance in øre (default 5000), kept in the till's settings. */
   offlineAllowance?: number
+  /** Sign the cashier out after this many minutes without an action of theirs (kept in the till's settings; default 15). */
+  signOutAfterMinutes?: number
+  /**
+   * Test-only fault injection: called right after a sale committed, before its answer leaves
+   * the core. The host shell sets it only when KANTINE_FAULT=exit-after-sale-commit.
+   */
+  afterSaleCommit?: () => void
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void
 }
 

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     simulatedReader: values.demo || process.env.NODE_ENV === 'development',
     hidReader: true,
     log,
+    afterSaleCommit: faultAfterSaleCommit(),
   })
   const host = await startHost({ till, rendererDir, port })
   console.log(`Kantine till: ${host.openUrl}`)
@@ -97,6 +98,16 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void shutdown())
   process.on('SIGTERM', () => void shutdown())
+}
+
+/**
+ * Test-only: KANTINE_FAULT=exit-after-sale-commit kills this process right after a sale's commit,
+ * before its answer leaves, as a power cut would. Without the variable it does nothing.
+ */
+function faultAfterSaleCommit(): (() => void) | undefined {
+  if (process.env.KANTINE_FAULT !== 'exit-after-sale-commit') return undefined
+  console.error('KANTINE_FAULT=exit-after-sale-commit: this till dies after its first sale')
+  return () => process.kill(process.pid, 'SIGKILL')
 }
 
 main().catch((err: unknown) => {

@@ -5,7 +5,7 @@ import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTill, type Till } from '../core/till'
 import { createGuard } from './guard'
-import { startHost, type RunningHost } from './server'
+import { SECRET_COOKIE, startHost, type RunningHost } from './server'
 
 describe('host guard', () => {
   const guard = createGuard(5199, 'secret-of-this-launch')
@@ -81,21 +81,74 @@ describe('the host shell over real HTTP', () => {
     expect(body).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
   })
   it('serves the renderer with a strict CSP and nothing outside it', async () => {
-    const res = await fetch(`${host.url}/`)
+    const res = await fetch(`${host.url}/`, { headers: { authorization: `Bearer ${host.secret}` } })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
     expect((await fetch(`${host.url}/..%2f..%2fetc%2fpasswd`)).status).toBe(404)
   })
   it('streams events to a socket with the secret and closes one without', async () => {
-    const ws = new WebSocket(`${host.url.replace('http', 'ws')}/events?secret=${encodeURIComponent(host.secret)}`)
+    const ws = new WebSocket(`${host.url.replace('http', 'ws')}/events`, { headers: { cookie: `${SECRET_COOKIE}=${host.secret}` } })
     await new Promise((r) => ws.once('open', r))
     const got = new Promise((r) => ws.once('message', (d) => r(JSON.parse(String(d)))))
     await rpc('reader.simulate', { cardNumber: 'demo0001' })
     expect(await got).toEqual({ event: 'reader.card', payload: { cardNumber: 'DEMO0001' } })
     ws.close()
 
-    const bad = new WebSocket(`${host.url.replace('http', 'ws')}/events?secret=wrong`)
-    const code = await new Promise((r) => bad.once('close', (c) => r(c)))
-    expect(code).toBe(4401)
+    for (const url of [`${host.url.replace('http', 'ws')}/events`, `${host.url.replace('http', 'ws')}/events?secret=${encodeURIComponent(host.secret)}`]) {
+      const bad = new WebSocket(url)
+      const code = await new Promise((r) => bad.once('close', (c) => r(c)))
+      expect(code).toBe(4401)
+    }
+  })
+})
+
+describe('handing the secret to the window without a command line', () => {
+  let dir: string
+  let till: Till
+  let host: RunningHost
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kantine-host-'))
+    const renderer = join(dir, 'renderer')
+    mkdirSync(renderer)
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Kantine</title>')
+    till = await openTill({ dataDir: join(dir, 'till') })
+    host = await startHost({ till, rendererDir: renderer })
+  })
+  afterAll(async () => {
+    await host.close()
+    await till.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('opens the window with a one-time code, never the secret', () => {
+    expect(host.openUrl).toMatch(new RegExp(`^${host.url}/\\?code=[\\w-]{20,}$`))
+    expect(host.openUrl).not.toContain(host.secret)
+  })
+
+  it('trades the code once for an HttpOnly, SameSite=Strict cookie that opens the page and the RPC', async () => {
+    const first = await fetch(host.openUrl, { redirect: 'manual' })
+    expect(first.status).toBe(303)
+    expect(first.headers.get('location')).toBe('/')
+    const setCookie = first.headers.get('set-cookie') ?? ''
+    expect(setCookie).toContain(`${SECRET_COOKIE}=${host.secret}`)
+    expect(setCookie).toMatch(/HttpOnly/)
+    expect(setCookie).toMatch(/SameSite=Strict/)
+    const cookie = setCookie.split(';')[0]!
+
+    expect((await fetch(`${host.url}/`, { headers: { cookie } })).status).toBe(200)
+    const rpc = await fetch(`${host.url}/rpc/app.info`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' })
+    expect(await rpc.json()).toMatchObject({ ok: true, value: { tillName: 'Kasse 1' } })
+
+    // A second use of the same code (another local user who read it off Chromium's command line).
+    const second = await fetch(host.openUrl, { redirect: 'manual' })
+    expect(second.status).toBe(403)
+    expect(second.headers.get('set-cookie')).toBeNull()
+  })
+
+  it('does not serve the page or answer calls without the cookie', async () => {
+    expect((await fetch(`${host.url}/`)).status).toBe(403)
+    expect((await fetch(`${host.url}/?code=guess`, { redirect: 'manual' })).status).toBe(403)
+    const rpc = await fetch(`${host.url}/rpc/app.info`, { method: 'POST', headers: { cookie: `${SECRET_COOKIE}=wrong`, 'content-type': 'application/json' }, body: '{}' })
+    expect(rpc.status).toBe(401)
   })
 })

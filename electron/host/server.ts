@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket'
-import Fastify, { type FastifyInstance } from 'fastify'
-import { randomBytes } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { Till } from '../core/till'
@@ -16,9 +16,17 @@ export interface HostOptions {
   secret?: string
 }
 
+/** The cookie that carries the per-launch secret to the page: HttpOnly, so no script reads it. */
+export const SECRET_COOKIE = 'kantine-host'
+export const CODE_PARAM = 'code'
+
 export interface RunningHost {
   url: string
-  /** The address to open: the URL with the secret the page needs. */
+  /**
+   * The address to open once: the URL with a one-time code (never the secret) that the host
+   * trades for the secret's cookie on first use. It may sit on a command line: once Chromium
+   * has used it, it is worth nothing.
+   */
   openUrl: string
   port: number
   secret: string
@@ -40,16 +48,39 @@ const TYPES: Record<string, string> = {
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
+const USED_CODE_PAGE = `<!doctype html><html lang="da"><meta charset="utf-8"><title>Kantine</title>
+<h1>Åbn kassen fra Kantine-programmet</h1><p>Linket virker kun én gang. Genstart kassen for at åbne den igen.</p>
+<h1 lang="en">Open the till from the Kantine program</h1><p lang="en">The link works only once. Restart the till to open it again.</p></html>`
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** One cookie's value from a Cookie header; undefined when it is not there. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
 /**
  * The host shell: the same core and RPC contract as Electron, over HTTP (calls) and WebSocket
  * (events), on 127.0.0.1 only. It is how Kantine runs in a plain Chromium.
  */
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const secret = opts.secret ?? randomBytes(24).toString('base64url')
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 })
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, forceCloseConnections: true })
   await app.register(websocket)
   const rendererRoot = resolve(opts.rendererDir)
   let guard = createGuard(opts.port ?? 0, secret)
+  const firstCode = randomBytes(24).toString('base64url')
+  let oneTimeCode: string | null = firstCode
+  const cookie = `${SECRET_COOKIE}=${secret}; HttpOnly; SameSite=Strict; Path=/`
+  const authorised = (req: FastifyRequest) => guard.secretMatches(bearer(req.headers.authorization) ?? cookieValue(req.headers.cookie, SECRET_COOKIE))
 
   app.addHook('onRequest', async (req, reply) => {
     if (!guard.hostAllowed(req.headers.host)) return reply.code(403).send({ error: 'forbidden', message: 'Wrong Host header' })
@@ -57,15 +88,14 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   })
 
   app.post<{ Params: { method: string } }>('/rpc/:method', async (req, reply) => {
-    if (!guard.secretMatches(bearer(req.headers.authorization))) {
+    if (!authorised(req)) {
       return reply.code(401).send({ error: 'unauthorized', message: 'Missing or wrong host secret' })
     }
     return opts.till.dispatch(req.params.method, req.body ?? {})
   })
 
   app.get('/events', { websocket: true }, (socket, req) => {
-    const presented = new URL(req.url, 'http://x').searchParams.get('secret')
-    if (!guard.secretMatches(presented)) {
+    if (!authorised(req)) {
       socket.close(4401, 'unauthorized')
       return
     }
@@ -74,7 +104,22 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   })
 
   app.get('/*', async (req, reply) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname)
+    const address = new URL(req.url, 'http://x')
+    const path = decodeURIComponent(address.pathname)
+    const code = address.searchParams.get(CODE_PARAM)
+    if (code !== null) {
+      // The code works once: whoever comes second (another local user who read it off the
+      // command line, or a stale tab) is refused, and the window that came first is in.
+      if (oneTimeCode === null || !sameText(code, oneTimeCode)) return reply.code(403).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(USED_CODE_PAGE)
+      oneTimeCode = null
+      address.searchParams.delete(CODE_PARAM)
+      // Off the address bar at once: the page loads from the same address without the code.
+      return reply.header('set-cookie', cookie).header('cache-control', 'no-store').redirect(`${address.pathname}${address.search}`, 303)
+    }
+    // The page itself only for the window that holds the secret; its scripts and styles hold none.
+    if ((path === '/' || path === '/index.html') && !authorised(req)) {
+      return reply.code(403).type('text/html; charset=utf-8').header('content-security-policy', CSP).send(USED_CODE_PAGE)
+    }
     const rel = path === '/' ? 'index.html' : normalize(path).replace(/^[/\\]+/, '')
     const file = join(rendererRoot, rel)
     if (!file.startsWith(rendererRoot + sep)) return reply.code(404).send()
@@ -96,10 +141,15 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const url = `http://127.0.0.1:${port}`
   return {
     url,
-    openUrl: `${url}/?secret=${encodeURIComponent(secret)}`,
+    openUrl: `${url}/?${CODE_PARAM}=${firstCode}`,
     port,
     secret,
     app,
-    close: () => app.close(),
+    // Shutting down is not a conversation: the events sockets are cut, not asked to close (a
+    // graceful close waits up to 30 s per socket for the page's answer).
+    close: async () => {
+      for (const client of app.websocketServer.clients) client.terminate()
+      await app.close()
+    },
   }
 }

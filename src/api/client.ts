@@ -6,8 +6,8 @@ import { RpcCallError } from './errors'
 type ArgsParam<M extends Method> = {} extends Args<M> ? [args?: Args<M>] : [args: Args<M>]
 
 export interface ApiClient {
-  /** 'electron': the preload's bridge; 'host': HTTP + WebSocket; 'none': opened without a secret. */
-  readonly kind: 'electron' | 'host' | 'none'
+  /** 'electron': the preload's bridge; 'host': HTTP + WebSocket (the host's cookie proves the page). */
+  readonly kind: 'electron' | 'host'
   /** The method's result, or a thrown RpcCallError for a fault. Refusals are results, not faults. */
   call<M extends Method>(method: M, ...args: ArgsParam<M>): Promise<Result<M>>
   on<E extends EventName>(event: E, handler: (payload: Events[E]) => void): () => void
@@ -15,6 +15,8 @@ export interface ApiClient {
   onConnection(listener: (up: boolean) => void): () => void
   /** Every fault, wherever it was caught: a lost session or an unreachable core is app-wide news. */
   onFault(listener: (error: RpcCallError) => void): () => void
+  /** The core answered a call (with a value or a fault of its own): it is reachable again. */
+  onAnswer(listener: () => void): () => void
 }
 
 export interface ConnectionFeed {
@@ -35,6 +37,7 @@ export function createConnectionFeed(): ConnectionFeed {
 
 export function createApiClient(kind: ApiClient['kind'], transport: Transport, connection: ConnectionFeed = createConnectionFeed()): ApiClient {
   const faultListeners = new Set<(error: RpcCallError) => void>()
+  const answerListeners = new Set<() => void>()
   const fault = (error: RpcCallError): RpcCallError => {
     faultListeners.forEach((l) => l(error))
     return error
@@ -50,6 +53,7 @@ export function createApiClient(kind: ApiClient['kind'], transport: Transport, c
       } catch (err) {
         throw fault(err instanceof RpcCallError ? err : new RpcCallError('unreachable', method, String(err)))
       }
+      answerListeners.forEach((l) => l())
       if (response.ok) return response.value
       throw fault(new RpcCallError(response.error.code, method, response.error.message))
     },
@@ -63,13 +67,9 @@ export function createApiClient(kind: ApiClient['kind'], transport: Transport, c
       faultListeners.add(listener)
       return () => faultListeners.delete(listener)
     },
-  }
-}
-
-/** Used when the page was opened without a secret: every call fails the same clear way. */
-export function createMissingTransport(): Transport {
-  return {
-    call: (method) => Promise.reject(new RpcCallError('forbidden', method, 'Opened without the host secret')),
-    subscribe: () => () => {},
+    onAnswer(listener) {
+      answerListeners.add(listener)
+      return () => answerListeners.delete(listener)
+    },
   }
 }

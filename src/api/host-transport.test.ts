@@ -28,7 +28,6 @@ function setup(respond: (url: string, init: RequestInit) => Response) {
   connection.subscribe((up) => ups.push(up))
   const transport = createHostTransport({
     origin: 'http://127.0.0.1:5199',
-    secret: 'sekret',
     onConnection: connection.emit,
     fetch: (async (url: string, init: RequestInit) => {
       requests.push({ url, init })
@@ -43,12 +42,13 @@ function setup(respond: (url: string, init: RequestInit) => Response) {
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 describe('the host transport', () => {
-  it('posts the call to /rpc/<method> with the secret as a bearer token and the args as JSON', async () => {
+  it('posts the call to /rpc/<method> with the host cookie (never a readable secret) and the args as JSON', async () => {
     const { api, requests } = setup(() => json({ ok: true, value: { ok: false, reason: 'pin-wrong' } }))
     await expect(api.call('staff.signIn', { pin: '0000' })).resolves.toEqual({ ok: false, reason: 'pin-wrong' })
     expect(requests[0]?.url).toBe('http://127.0.0.1:5199/rpc/staff.signIn')
     expect(requests[0]?.init.method).toBe('POST')
-    expect(requests[0]?.init.headers).toEqual({ Authorization: 'Bearer sekret', 'Content-Type': 'application/json' })
+    expect(requests[0]?.init.headers).toEqual({ 'Content-Type': 'application/json' })
+    expect(requests[0]?.init.credentials).toBe('same-origin')
     expect(requests[0]?.init.body).toBe('{"pin":"0000"}')
   })
 
@@ -76,12 +76,24 @@ describe('the host transport', () => {
     expect(seen).toEqual(['sync.now:internal'])
   })
 
-  it('delivers events by name from the socket, which carries the secret', () => {
+  it('tells the app the core answered again after a call that got no answer', async () => {
+    let up = false
+    const { api } = setup(() => (up ? json({ ok: true, value: null }) : Promise.reject(new TypeError('socket hang up'))) as Response)
+    const answered: string[] = []
+    api.onAnswer(() => answered.push('answer'))
+    await api.call('sync.now').catch(() => {})
+    expect(answered).toEqual([])
+    up = true
+    await api.call('sync.now')
+    expect(answered).toEqual(['answer'])
+  })
+
+  it('delivers events by name from the socket, whose address carries no secret', () => {
     const { api } = setup(() => json({ ok: true, value: null }))
     const cards: string[] = []
     api.on('reader.card', (p) => cards.push(p.cardNumber))
     const socket = FakeSocket.all[0]!
-    expect(socket.url).toBe('ws://127.0.0.1:5199/events?secret=sekret')
+    expect(socket.url).toBe('ws://127.0.0.1:5199/events')
     const send = (m: EventMessage) => socket.emit('message', { data: JSON.stringify(m) })
     send({ event: 'reader.state', payload: 'connected' })
     send({ event: 'reader.card', payload: { cardNumber: 'DEMO0001' } })

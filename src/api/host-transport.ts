@@ -5,7 +5,6 @@ import { backoffMs, eventsUrl } from './secret'
 export interface HostTransportOptions {
   /** The page's origin, e.g. `http://127.0.0.1:5199`; the host serves the page and the RPC. */
   origin: string
-  secret: string
   /** The events socket opened, or dropped (then it is being retried with backoff). */
   onConnection?: (up: boolean) => void
   fetch?: typeof fetch
@@ -24,7 +23,7 @@ function isEventMessage(value: unknown): value is EventMessage {
 }
 
 /**
- * The host shell's transport: `POST /rpc/<method>` with the per-launch secret as a bearer token,
+ * The host shell's transport: `POST /rpc/<method>` with the per-launch secret in its cookie,
  * and one WebSocket for events that reconnects with backoff whenever it drops.
  */
 export function createHostTransport(options: HostTransportOptions): Transport {
@@ -38,7 +37,9 @@ export function createHostTransport(options: HostTransportOptions): Transport {
     try {
       response = await doFetch(`${options.origin}/rpc/${encodeURIComponent(method)}`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${options.secret}`, 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json' },
+        // The host's HttpOnly cookie proves this page was opened by whoever launched the host.
+        credentials: 'same-origin',
         body: JSON.stringify(args ?? {}),
       })
     } catch (err) {
@@ -59,7 +60,7 @@ export function createHostTransport(options: HostTransportOptions): Transport {
   let socket: WebSocket | null = null
   let attempt = 0
   function connect(): void {
-    const ws = new Socket(eventsUrl(options.origin, options.secret))
+    const ws = new Socket(eventsUrl(options.origin))
     socket = ws
     ws.addEventListener('open', () => {
       attempt = 0

@@ -8,12 +8,17 @@ export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null)
   /** False while the host's event stream is down or a call found the core unreachable. */
   const coreReachable = ref(true)
-  const missingSecret = api.kind === 'none'
   const fault = ref<RpcCallError | null>(null)
 
   api.onConnection((up) => {
     coreReachable.value = up
     if (up && fault.value?.code === 'unreachable') fault.value = null
+  })
+  // A lost answer (a connection reset) is news only until the core answers again.
+  api.onAnswer(() => {
+    if (coreReachable.value && fault.value?.code !== 'unreachable') return
+    coreReachable.value = true
+    if (fault.value?.code === 'unreachable') fault.value = null
   })
   api.onFault((error) => {
     // A lost session is handled by the session store (back to sign-in), not shown as a fault.
@@ -35,5 +40,5 @@ export const useAppStore = defineStore('app', () => {
     fault.value = null
   }
 
-  return { info, coreReachable, missingSecret, fault, load, dismissFault }
+  return { info, coreReachable, fault, load, dismissFault }
 })

@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { normalizeCardNumber } from '../../domain/card'
-import { api } from '../api'
+import { api, isRpcCallError } from '../api'
 import type { CardInfo, CardLookup, SaleOutcome, SaleSummary } from '../api'
 import { useBasketStore } from './basket'
+import { clearInFlight, loadInFlight, memoryStorage, saveInFlight, type AttemptStorage, type InFlightSale } from './in-flight'
 import type { BasketProduct } from './basket'
 import { useCatalogStore } from './catalog'
 import { useSyncStore } from './sync'
@@ -13,6 +14,13 @@ export type CardProblem = Extract<CardLookup, { ok: false }>['reason']
 /** How long an approval stays on screen before the counter is ready for the next pupil. */
 export const APPROVED_CLEAR_MS = 5000
 const RECENT_LIMIT = 8
+
+/** Where the in-flight sale is written down and how a sale id is made; tests replace both. */
+export const checkoutDeps: { storage: () => AttemptStorage; newSaleId: () => string } = {
+  storage: () => globalThis.localStorage ?? fallbackStorage,
+  newSaleId: () => globalThis.crypto.randomUUID(),
+}
+const fallbackStorage = memoryStorage()
 
 /**
  * One customer at the counter: the card on the counter, paying, the outcome, and the recent
@@ -32,6 +40,17 @@ export const useCheckoutStore = defineStore('checkout', () => {
   /** The product a refusal named (not permitted / unknown): marked in the basket until removed. */
   const flaggedProductId = ref<string | null>(null)
   const recent = ref<SaleSummary[]>([])
+  /** A sale sent whose answer never came: the screen is asking the core what became of it. */
+  const unsettled = ref<InFlightSale | null>(null)
+  /** A sale the core says it never recorded (it died first): the cashier rings it up again. */
+  const notRecorded = ref<InFlightSale | null>(null)
+  /** The approval on screen is of a sale whose answer was lost and found again. */
+  const recovered = ref(false)
+  /**
+   * This basket attempt's sale id: made at the first tap of Betal, reused by a retry of the same
+   * basket, forgotten when the basket, the card or the customer changes.
+   */
+  let attemptId: string | null = null
 
   let lookupToken = 0
   let clearTimer: ReturnType<typeof setTimeout> | null = null
@@ -51,12 +70,16 @@ export const useCheckoutStore = defineStore('checkout', () => {
     looking.value = false
     outcome.value = null
     flaggedProductId.value = null
+    notRecorded.value = null
+    recovered.value = false
+    attemptId = null
   }
 
   /** Before any action: an approval is done with, a refusal has been read. */
   function settle(): void {
     if (outcome.value?.ok) finish()
     else outcome.value = null
+    notRecorded.value = null
   }
 
   function addProduct(product: BasketProduct): void {
@@ -106,27 +129,85 @@ export const useCheckoutStore = defineStore('checkout', () => {
     looking.value = false
   }
 
-  const canPay = computed(() => card.value !== null && !basket.isEmpty && !paying.value && outcome.value === null)
+  const canPay = computed(() => card.value !== null && !basket.isEmpty && !paying.value && outcome.value === null && unsettled.value === null)
+
+  function showApproved(result: Extract<SaleOutcome, { ok: true }>): void {
+    outcome.value = result
+    card.value = result.card
+    stopTimer()
+    clearTimer = setTimeout(finish, APPROVED_CLEAR_MS)
+  }
 
   async function pay(): Promise<void> {
     if (!canPay.value || card.value === null) return
     paying.value = true
+    attemptId ??= checkoutDeps.newSaleId()
+    const attempt: InFlightSale = {
+      saleId: attemptId,
+      cardNumber: card.value.cardNumber,
+      holderName: card.value.holderName,
+      lines: basket.lines.map((l) => ({ ...l })),
+    }
+    const storage = checkoutDeps.storage()
+    saveInFlight(storage, attempt)
     try {
-      const result = await api.call('sale.record', { cardNumber: card.value.cardNumber, lines: basket.saleLines })
-      outcome.value = result
-      if (result.card) card.value = result.card
-      if (result.ok) {
-        stopTimer()
-        clearTimer = setTimeout(finish, APPROVED_CLEAR_MS)
-      } else if (result.productId) {
-        flaggedProductId.value = result.productId
+      const result = await api.call('sale.record', { saleId: attempt.saleId, cardNumber: attempt.cardNumber, lines: basket.saleLines })
+      clearInFlight(storage)
+      if (result.ok) showApproved(result)
+      else {
+        outcome.value = result
+        if (result.card) card.value = result.card
+        if (result.productId) flaggedProductId.value = result.productId
       }
       void loadRecent()
-    } catch {
-      // Reported app-wide; the basket and card stay so the cashier can try again.
+    } catch (err) {
+      // The core answered that it did nothing (no cashier, a bad argument): nothing is in flight.
+      if (isRpcCallError(err, 'not-signed-in') || isRpcCallError(err, 'bad-argument') || isRpcCallError(err, 'forbidden')) clearInFlight(storage)
+      // No answer at all: the sale may have been recorded. Find out before anyone taps again.
+      else await resumeInFlight()
     } finally {
       paying.value = false
     }
+  }
+
+  /**
+   * Settles a sale whose answer was lost (the call failed, the page reloaded, the core or the host
+   * restarted): the core's word on that sale id decides what the screen shows. Until it answers,
+   * Betal stays off. Called at start, when the core comes back and after each failed payment.
+   */
+  async function resumeInFlight(): Promise<void> {
+    const storage = checkoutDeps.storage()
+    const attempt = loadInFlight(storage)
+    if (attempt === null) return
+    unsettled.value = attempt
+    let answer
+    try {
+      answer = await api.call('sale.outcome', { saleId: attempt.saleId })
+    } catch {
+      return // Still no core (or nobody signed in): asked again when it is back.
+    }
+    if (loadInFlight(storage)?.saleId !== attempt.saleId) return
+    clearInFlight(storage)
+    unsettled.value = null
+    finish()
+    if (answer.recorded) {
+      recovered.value = true
+      showApproved(answer.outcome)
+    } else {
+      notRecorded.value = attempt
+    }
+    void loadRecent()
+  }
+
+  /** The cashier rings up the sale the core never recorded: the same basket and card, back on the counter. */
+  async function ringUpAgain(): Promise<void> {
+    const lost = notRecorded.value
+    if (lost === null) return
+    finish()
+    for (const line of lost.lines) {
+      for (let i = 0; i < line.qty; i++) basket.add({ id: line.productId, name: line.name, categoryId: line.categoryId, price: line.unitPrice })
+    }
+    await presentCard(lost.cardNumber)
   }
 
   async function loadRecent(): Promise<void> {
@@ -151,9 +232,17 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   // A refusal names a product; once it is out of the basket there is nothing left to mark.
+  // Any change of the basket or the card makes the next tap of Betal a new attempt.
+  watch(
+    () => card.value?.cardNumber,
+    () => {
+      if (!paying.value) attemptId = null
+    },
+  )
   watch(
     () => basket.lines.map((l) => `${l.productId}:${l.qty}`).join(),
     () => {
+      if (!paying.value) attemptId = null
       const flagged = flaggedProductId.value
       if (flagged !== null && !basket.lines.some((l) => l.productId === flagged)) flaggedProductId.value = null
       if (outcome.value !== null && !outcome.value.ok) outcome.value = null
@@ -169,6 +258,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
   api.on('data.changed', () => void refreshCard())
   api.onConnection((up) => {
     if (up) {
+      void resumeInFlight()
       void loadRecent()
       void refreshCard()
     }
@@ -182,6 +272,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
     paying,
     canPay,
     flaggedProductId,
+    unsettled,
+    notRecorded,
+    recovered,
+    resumeInFlight,
+    ringUpAgain,
     recent,
     addProduct,
     presentCard,

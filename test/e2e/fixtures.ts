@@ -12,7 +12,10 @@ import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 
 export interface DemoTill {
+  /** The till's address, without the one-time code (the fixture traded it for the cookie). */
   url: string
+  /** The host's secret cookie, which every test's browser context gets before it opens the page. */
+  cookie: { name: string; value: string }
   /** The demo server's process: a test may stop it to take the till offline. */
   serverPid: number
   dataDir: string
@@ -44,10 +47,17 @@ async function startDemo(): Promise<{ till: DemoTill; child: ChildProcess }> {
       }
     })
   })
-  return { till: { url, serverPid, dataDir, tillDb: join(dataDir, 'till', 'till.sqlite') }, child }
+  // The printed address holds a one-time code; trade it once, as Chromium's window would, and
+  // hand the cookie to each test's fresh browser context.
+  const opened = await fetch(url, { redirect: 'manual' })
+  const pair = /^([^=]+)=([^;]*)/.exec(opened.headers.get('set-cookie') ?? '')
+  if (opened.status !== 303 || !pair) throw new Error(`the host did not trade its one-time code for a cookie (HTTP ${opened.status})`)
+  const base = new URL(url)
+  return { till: { url: `${base.origin}/`, cookie: { name: pair[1]!, value: pair[2]! }, serverPid, dataDir, tillDb: join(dataDir, 'till', 'till.sqlite') }, child }
 }
 
-export const test = base.extend<{ axe: (page: Page) => Promise<void>; cspGuard: void }, { demo: DemoTill }>({
+/** What every browser test gets: the CSP guard and axe-core; no till (see `test` for the demo one). */
+export const browserTest = base.extend<{ axe: (page: Page) => Promise<void>; cspGuard: void }>({
   /** Every page runs under the strict CSP: a violation (an inline style, a remote call) fails the test. */
   cspGuard: [
     async ({ page }, use) => {
@@ -60,6 +70,22 @@ export const test = base.extend<{ axe: (page: Page) => Promise<void>; cspGuard: 
     },
     { auto: true },
   ],
+  /** Runs axe-core (WCAG 2.2 AA rules) on the page as it is and fails on serious or critical findings. */
+  axe: async ({}, use) => {
+    await use(async (page) => {
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([])
+    })
+  },
+})
+
+/** The demo till: a demo server and the host shell, once per worker; each test's browser context holds its cookie. */
+export const test = browserTest.extend<object, { demo: DemoTill }>({
+  context: async ({ context, demo }, use) => {
+    await context.addCookies([{ ...demo.cookie, url: demo.url, httpOnly: true, sameSite: 'Strict' }])
+    await use(context)
+  },
   demo: [
     async ({}, use) => {
       const { till, child } = await startDemo()
@@ -77,14 +103,6 @@ export const test = base.extend<{ axe: (page: Page) => Promise<void>; cspGuard: 
     },
     { scope: 'worker', timeout: 120_000 },
   ],
-  /** Runs axe-core (WCAG 2.2 AA rules) on the page as it is and fails on serious or critical findings. */
-  axe: async ({}, use) => {
-    await use(async (page) => {
-      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
-      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([])
-    })
-  },
 })
 
 export { expect }

@@ -8,142 +8,29 @@
  * envelope's own `{ ok: false, error }` is for faults: a bad argument, an unknown method,
  * no signed-in cashier.
  */
-import { z } from 'zod'
-import type { Ore } from '../../../domain/money'
-import type { RefusalReason } from '../../../domain/refusal'
+import type { z } from 'zod'
+import { appMethods, type AppResults } from './areas/app'
+import { joinAreas } from './areas/area'
+import { cardMethods, type CardResults } from './areas/card'
+import { catalogMethods, type CatalogResults } from './areas/catalog'
+import { readerMethods, type ReaderResults, type ReaderState } from './areas/reader'
+import { saleMethods, type SaleResults } from './areas/sale'
+import { staffMethods, type StaffResults } from './areas/staff'
+import { syncMethods, type SyncResults, type SyncStatus } from './areas/sync'
 
-const cardNumber = z.string().trim().min(1).max(40)
-const id = z.string().min(1).max(64)
+export type { AppInfo } from './areas/app'
+export type { CardInfo, CardLookup } from './areas/card'
+export type { Catalog, Category, Product } from './areas/catalog'
+export type { ReaderState } from './areas/reader'
+export type { SaleAttempt, SaleOutcome, SaleSummary } from './areas/sale'
+export type { SignInRefusal, StaffSession } from './areas/staff'
+export type { SyncStatus } from './areas/sync'
 
-// ---- results ------------------------------------------------------------------------------
+// ---- methods: one file per area under ./areas, joined here (a name declared twice throws) ----
 
-export interface AppInfo {
-  version: string
-  tillName: string
-  location: { id: string; name: string } | null
-  /** A development build shows the simulated card reader. */
-  simulatedReader: boolean
-  locale: 'da' | 'en'
-}
+export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods)
 
-export interface StaffSession {
-  staffId: string
-  name: string
-  roles: ('cashier' | 'pickup' | 'manager')[]
-}
-
-export interface Category {
-  id: string
-  name: string
-}
-
-export interface Product {
-  id: string
-  name: string
-  categoryId: string
-  price: Ore
-  barcode: string | null
-  image: string | null
-}
-
-export interface Catalog {
-  categories: Category[]
-  products: Product[]
-}
-
-export interface CardInfo {
-  cardNumber: string
-  accountId: string
-  holderName: string
-  photo: string | null
-  balance: Ore
-  status: 'active' | 'blocked'
-  cardStatus: 'active' | 'replaced' | 'lost'
-  /** What is left of each limit today / this week / this month; null where there is no limit. */
-  left: { day: Ore | null; week: Ore | null; month: Ore | null }
-  /** When the till last heard from the server about this card (ISO), null if never. */
-  rulesAsOf: string | null
-}
-
-export type CardLookup = { ok: true; card: CardInfo } | { ok: false; reason: 'card-number-invalid' | 'unknown-card' }
-
-export type SaleOutcome =
-  | { ok: true; saleId: string; total: Ore; balanceAfter: Ore; card: CardInfo }
-  | {
-      ok: false
-      reason: RefusalReason | 'card-number-invalid' | 'empty-basket' | 'product-unknown'
-      total: Ore
-      productId?: string
-      left?: Ore
-      card?: CardInfo
-    }
-
-export interface SaleSummary {
-  saleId: string
-  at: string
-  cardNumber: string
-  holderName: string
-  total: Ore
-  lines: { productId: string; name: string; qty: number; unitPrice: Ore }[]
-  /** pending: in the outbox; sent: the server applied it; rejected: set aside with a reason. */
-  sync: 'pending' | 'sent' | 'rejected'
-  rejectReason: string | null
-}
-
-export interface SyncStatus {
-  enrolled: boolean
-  online: boolean
-  syncing: boolean
-  lastSyncAt: string | null
-  pending: number
-  oldestPendingAt: string | null
-  rejected: number
-  lastError: string | null
-  /** The till has not heard from the server for longer than its configured time. */
-  stale: boolean
-}
-
-export type ReaderState = 'connected' | 'disconnected' | 'simulated'
-
-// ---- methods ------------------------------------------------------------------------------
-
-export const methods = {
-  'app.info': { input: z.object({}).strict() },
-  'staff.signIn': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'PIN is 4 to 8 digits') }).strict() },
-  'staff.signOut': { input: z.object({}).strict() },
-  'staff.current': { input: z.object({}).strict() },
-  'catalog.get': { input: z.object({}).strict() },
-  'card.lookup': { input: z.object({ cardNumber }).strict() },
-  'sale.record': {
-    input: z
-      .object({
-        cardNumber,
-        lines: z.array(z.object({ productId: id, qty: z.number().int().min(1).max(99) }).strict()).min(1).max(100),
-      })
-      .strict(),
-  },
-  'sale.recent': { input: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict() },
-  'sync.status': { input: z.object({}).strict() },
-  'sync.now': { input: z.object({}).strict() },
-  'reader.state': { input: z.object({}).strict() },
-  /** Development builds: what a card on the simulated reader would send. */
-  'reader.simulate': { input: z.object({ cardNumber }).strict() },
-} as const
-
-export interface Results {
-  'app.info': AppInfo
-  'staff.signIn': { ok: true; session: StaffSession } | { ok: false; reason: 'pin-wrong' }
-  'staff.signOut': null
-  'staff.current': StaffSession | null
-  'catalog.get': Catalog
-  'card.lookup': CardLookup
-  'sale.record': SaleOutcome
-  'sale.recent': SaleSummary[]
-  'sync.status': SyncStatus
-  'sync.now': SyncStatus
-  'reader.state': ReaderState
-  'reader.simulate': null
-}
+export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults {}
 
 export type Method = keyof typeof methods
 export type Args<M extends Method> = z.input<(typeof methods)[M]['input']>

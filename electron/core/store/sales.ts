@@ -12,10 +12,11 @@ export function insertSale(db: Db, mutationId: string, sale: SaleRecordPayload, 
   return db.transaction(() => {
     const { lastInsertRowid } = db
       .prepare(
-        `INSERT INTO outbox (mutation_id, kind, payload, created_at, account_id, delta)
-         VALUES (?, 'sale.record', ?, ?, ?, ?)`,
+        `INSERT INTO outbox (mutation_id, kind, payload, created_at, account_id, delta, spend, day_key, week_key, month_key, offline)
+         VALUES (?, 'sale.record', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(mutationId, JSON.stringify(sale), sale.at, sale.accountId, -sale.total)
+      // The row's own pending effects (store/accounts.ts reads them without the sales table).
+      .run(mutationId, JSON.stringify(sale), sale.at, sale.accountId, -sale.total, sale.total, periods.day, periods.week, periods.month, sale.offline ? 1 : 0)
     const seq = Number(lastInsertRowid)
     db.prepare(
       `INSERT INTO sales (id, seq, at, card_number, account_id, staff_id, total, offline, day_key, week_key, month_key)
@@ -63,4 +64,19 @@ export function recentSales(db: Db, limit: number): SaleSummary[] {
     sync: r.status === 'applied' ? 'sent' : r.status,
     rejectReason: r.reason,
   }))
+}
+
+/** What a recorded sale was, to answer a retry of the same attempt (saleId) without charging again. */
+export interface RecordedSale {
+  saleId: string
+  cardNumber: string
+  total: number
+  lines: { productId: string; qty: number }[]
+}
+
+export function recordedSale(db: Db, saleId: string): RecordedSale | null {
+  const row = db.prepare('SELECT id, card_number, total FROM sales WHERE id = ?').get(saleId) as { id: string; card_number: string; total: number } | undefined
+  if (!row) return null
+  const lines = db.prepare('SELECT product_id, qty FROM sale_lines WHERE sale_id = ? ORDER BY line_no').all(saleId) as { product_id: string; qty: number }[]
+  return { saleId: row.id, cardNumber: row.card_number, total: row.total, lines: lines.map((l) => ({ productId: l.product_id, qty: l.qty })) }
 }

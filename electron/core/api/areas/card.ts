@@ -1,0 +1,28 @@
+import { z } from 'zod'
+import type { Ore } from '../../../../domain/money'
+import { cardNumber } from './area'
+
+export interface CardInfo {
+  cardNumber: string
+  accountId: string
+  holderName: string
+  photo: string | null
+  balance: Ore
+  status: 'active' | 'blocked'
+  cardStatus: 'active' | 'replaced' | 'lost'
+  /** What is left of each limit today / this week / this month; null where there is no limit. */
+  left: { day: Ore | null; week: Ore | null; month: Ore | null }
+  /** When the till last heard from the server about this card (ISO), null if never. */
+  rulesAsOf: string | null
+}
+
+export type CardLookup = { ok: true; card: CardInfo } | { ok: false; reason: 'card-number-invalid' | 'unknown-card' }
+
+export const cardMethods = {
+  /** Needs a signed-in cashier: it shows a pupil's name, photo and balance. */
+  'card.lookup': { input: z.object({ cardNumber }).strict() },
+} as const
+
+export interface CardResults {
+  'card.lookup': CardLookup
+}

@@ -1,0 +1,25 @@
+import type { Clock, Ids } from '../clock'
+import type { SimulatedReader, CardReader } from '../reader/reader'
+import type { Db } from '../store/db'
+import type { SyncEngine } from '../sync/engine'
+import type { Session } from './session'
+
+export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void
+
+/** What every area's handlers are built from; one per open till. */
+export interface HandlerContext {
+  db: Db
+  clock: Clock
+  ids: Ids
+  sync: SyncEngine
+  session: Session
+  log: Log
+  tillName: string
+  version: string
+  readers: { all: readonly CardReader[]; simulated: SimulatedReader | null }
+  /**
+   * Test-only fault injection: runs right after a sale's transaction committed and before the
+   * answer leaves the core (the cross-process test makes it exit the process). Unset in use.
+   */
+  afterSaleCommit?: () => void
+}

@@ -1,0 +1,122 @@
+import type { SaleResults } from '../api/areas/sale'
+import type { CardInfo, SaleOutcome } from '../api/contract'
+import { RpcFault } from '../api/dispatch'
+import { readCardAccount, type CardAccount } from '../store/accounts'
+import { readProducts } from '../store/catalog'
+import { insertSale, recentSales, recordedSale, type RecordedSale } from '../store/sales'
+import { getNumberSetting, getSetting } from '../store/settings'
+import type { AreaHandlers } from './area'
+import { ackedSeq, cardInfo } from './card-info'
+import type { HandlerContext } from './context'
+import { normalizeCardNumber } from '../../../domain/card'
+import { decidePurchase, type BasketLine, type PurchaseQuestion } from '../../../domain/checkout'
+import { periodKeys, type PeriodKeys } from '../../../domain/periods'
+import type { SaleRecordPayload } from '../../../domain/sync'
+
+/** Default per-card offline allowance (øre): how far an offline till lets a card go below its cached balance. */
+const DEFAULT_OFFLINE_ALLOWANCE = 5000
+type Approved = Extract<SaleOutcome, { ok: true }>
+
+export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
+  const { db, clock } = ctx
+
+  /** How far below its balance an offline till lets a card go; it tightens as the till's data ages. */
+  const offlineAllowance = (): number => {
+    const base = getNumberSetting(db, 'offline_allowance', DEFAULT_OFFLINE_ALLOWANCE)
+    const last = getSetting(db, 'last_sync_at')
+    if (!last) return 0
+    const ageHours = (clock.now().getTime() - Date.parse(last)) / 3_600_000
+    if (ageHours <= 1) return base
+    if (ageHours <= 24) return Math.floor(base / 2)
+    return 0
+  }
+
+  /** The one place the checkout rules get their question (the offline cap joins it here). */
+  const purchaseQuestion = (found: CardAccount | null, locationId: string, lines: BasketLine[], now: PeriodKeys, online: boolean): PurchaseQuestion => ({
+    card: found ? { status: found.cardStatus } : null,
+    account: found?.view ?? null,
+    locationId,
+    lines,
+    now,
+    overdraftAllowance: online ? 0 : offlineAllowance(),
+  })
+
+  /** A sale this till recorded, answered as it was approved, with the card as it is now. */
+  const approvedAgain = (sale: RecordedSale): Approved => {
+    const now = periodKeys(clock.now())
+    const found = readCardAccount(db, sale.cardNumber, ackedSeq(db), now)
+    if (!found) throw new Error(`sale ${sale.saleId}: its card ${sale.cardNumber} is gone from the till`)
+    const card: CardInfo = cardInfo(db, found, now)
+    return { ok: true, saleId: sale.saleId, total: sale.total, balanceAfter: card.balance, card }
+  }
+
+  const sameBasket = (sale: RecordedSale, cardNumber: string, lines: { productId: string; qty: number }[]) =>
+    sale.cardNumber === cardNumber && sale.lines.length === lines.length && sale.lines.every((l, i) => l.productId === lines[i]!.productId && l.qty === lines[i]!.qty)
+
+  return {
+    'sale.record': ({ saleId: attemptId, cardNumber, lines }) => {
+      const cashier = ctx.session.signedIn('cashier')
+      const card = normalizeCardNumber(cardNumber)
+      if (!card.ok) return { ok: false, reason: 'card-number-invalid', total: 0 }
+      const saleId = attemptId ?? ctx.ids.uuid()
+      // A retry of an attempt the till already recorded (the answer was lost on the way): the
+      // first outcome again, and nothing charged twice.
+      const earlier = recordedSale(db, saleId)
+      if (earlier) {
+        if (!sameBasket(earlier, card.number, lines)) throw new RpcFault('bad-argument', `sale.record: sale ${saleId} was recorded with another card or basket`)
+        return approvedAgain(earlier)
+      }
+      const loc = getSetting(db, 'location_id')
+      const products = readProducts(db, lines.map((l) => l.productId), loc)
+      const missing = lines.find((l) => !products.has(l.productId))
+      if (missing || !loc) return { ok: false, reason: 'product-unknown', total: 0, productId: missing?.productId }
+      const basket = lines.map((l) => {
+        const p = products.get(l.productId)!
+        return { productId: p.id, name: p.name, categoryId: p.categoryId, qty: l.qty, unitPrice: p.price }
+      })
+      const at = clock.now()
+      const now = periodKeys(at)
+      const online = ctx.sync.isOnline()
+      // Read, decide and write in one synchronous transaction: no pull page (and no retry of the
+      // same attempt) can land between the balance the rules saw and the sale that spends it.
+      const outcome = db.transaction((): SaleOutcome => {
+        const again = recordedSale(db, saleId)
+        if (again) return approvedAgain(again)
+        const found = readCardAccount(db, card.number, ackedSeq(db), now)
+        const decision = decidePurchase(purchaseQuestion(found, loc, basket, now, online))
+        if (!decision.ok) {
+          const { ok: _ok, ...refusal } = decision
+          return { ok: false as const, ...refusal, card: found ? cardInfo(db, found, now) : undefined }
+        }
+        const sale: SaleRecordPayload = {
+          saleId,
+          cardNumber: card.number,
+          accountId: found!.accountId,
+          locationId: loc,
+          staffId: cashier.staffId,
+          at: at.toISOString(),
+          lines: basket,
+          total: decision.total,
+          offline: !online,
+        }
+        insertSale(db, ctx.ids.uuid(), sale, now)
+        const after = readCardAccount(db, card.number, ackedSeq(db), now)!
+        return { ok: true as const, saleId, total: decision.total, balanceAfter: after.view.balance, card: cardInfo(db, after, now) }
+      }).immediate()
+      if (outcome.ok) ctx.afterSaleCommit?.()
+      // The outbox is the source of truth; the upload is best effort and starts at once.
+      if (outcome.ok) ctx.sync.kick()
+      return outcome
+    },
+    'sale.outcome': ({ saleId }) => {
+      ctx.session.signedIn('cashier')
+      const sale = recordedSale(db, saleId)
+      return sale ? { recorded: true, outcome: approvedAgain(sale) } : { recorded: false }
+    },
+    'sale.recent': ({ limit }) => {
+      // Background refreshes read the list too; only the cashier's own actions keep the session alive.
+      ctx.session.signedIn(undefined, { touch: false })
+      return recentSales(db, limit)
+    },
+  }
+}
