@@ -25,6 +25,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
   const tillName = opts.tillName ?? getSetting(db, 'till_name') ?? 'Kasse 1'
   setSetting(db, 'till_name', tillName)
   if (opts.offlineAllowance !== undefined) setSetting(db, 'offline_allowance', opts.offlineAllowance)
+  if (opts.offlineCap !== undefined) setSetting(db, 'offline_cap', opts.offlineCap)
   if (opts.signOutAfterMinutes !== undefined) setSetting(db, 'signout_after_minutes', opts.signOutAfterMinutes)
 
   const lock = acquireUploaderLock(opts.dataDir)

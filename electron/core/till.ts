@@ -29,6 +29,8 @@ export interface TillOptions {
   pullPageSize?: number
   /** Per-card offline allowance in øre (default 5000), kept in the till's settings. */
   offlineAllowance?: number
+  /** What one card may spend offline at this till until the server has seen it (øre, default 7500), kept in the till's settings. */
+  offlineCap?: number
   /** Sign the cashier out after this many minutes without an action of theirs (kept in the till's settings; default 15). */
   signOutAfterMinutes?: number
   /**

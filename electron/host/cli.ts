@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { checkServerUrl, serverUrlRefusalMessage } from '../core/server-url'
 import { openTill } from '../core/till'
 import { findChromium, hasDisplay, openAppWindow } from './browser'
 import { startDemoServer } from './demo'
@@ -52,6 +53,12 @@ async function main(): Promise<void> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No built renderer in ${rendererDir}: run "npm run build" first`)
 
   let serverUrl = values['server-url']
+  // The device token travels with every request: https, or http only to this machine.
+  if (serverUrl !== undefined) {
+    const checked = checkServerUrl(serverUrl)
+    if (!checked.ok) throw new Error(`--server-url: ${serverUrlRefusalMessage(checked.reason)}`)
+    serverUrl = checked.url
+  }
   let enrolmentCode = values['enrol-code']
   let stopDemo: (() => Promise<void>) | null = null
   const dataRoot = values['data-dir'] ? resolve(values['data-dir']) : values.demo ? join(repoRoot, '.data/demo') : defaultDataDir()

@@ -4,7 +4,8 @@ import { RpcFault } from '../api/dispatch'
 import { readCardAccount, type CardAccount } from '../store/accounts'
 import { readProducts } from '../store/catalog'
 import { insertSale, recentSales, recordedSale, type RecordedSale } from '../store/sales'
-import { getNumberSetting, getSetting } from '../store/settings'
+import { getSetting } from '../store/settings'
+import { offlineBudget } from '../sync/offline'
 import type { AreaHandlers } from './area'
 import { ackedSeq, cardInfo } from './card-info'
 import type { HandlerContext } from './context'
@@ -13,33 +14,28 @@ import { decidePurchase, type BasketLine, type PurchaseQuestion } from '../../..
 import { periodKeys, type PeriodKeys } from '../../../domain/periods'
 import type { SaleRecordPayload } from '../../../domain/sync'
 
-/** Default per-card offline allowance (øre): how far an offline till lets a card go below its cached balance. */
-const DEFAULT_OFFLINE_ALLOWANCE = 5000
 type Approved = Extract<SaleOutcome, { ok: true }>
 
 export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
   const { db, clock } = ctx
 
-  /** How far below its balance an offline till lets a card go; it tightens as the till's data ages. */
-  const offlineAllowance = (): number => {
-    const base = getNumberSetting(db, 'offline_allowance', DEFAULT_OFFLINE_ALLOWANCE)
-    const last = getSetting(db, 'last_sync_at')
-    if (!last) return 0
-    const ageHours = (clock.now().getTime() - Date.parse(last)) / 3_600_000
-    if (ageHours <= 1) return base
-    if (ageHours <= 24) return Math.floor(base / 2)
-    return 0
+  /**
+   * The one place the checkout rules get their question. Offline, the card may go the allowance
+   * below its cached balance and spend at most what is left of this till's offline cap for it
+   * (sync/offline.ts): an outage exposes a card to at most tills x cap.
+   */
+  const purchaseQuestion = (found: CardAccount | null, locationId: string, lines: BasketLine[], now: PeriodKeys, online: boolean): PurchaseQuestion => {
+    const budget = online || !found ? null : offlineBudget(db, clock, found.accountId)
+    return {
+      card: found ? { status: found.cardStatus } : null,
+      account: found?.view ?? null,
+      locationId,
+      lines,
+      now,
+      overdraftAllowance: budget?.allowance ?? 0,
+      offlineCapLeft: budget?.capLeft ?? null,
+    }
   }
-
-  /** The one place the checkout rules get their question (the offline cap joins it here). */
-  const purchaseQuestion = (found: CardAccount | null, locationId: string, lines: BasketLine[], now: PeriodKeys, online: boolean): PurchaseQuestion => ({
-    card: found ? { status: found.cardStatus } : null,
-    account: found?.view ?? null,
-    locationId,
-    lines,
-    now,
-    overdraftAllowance: online ? 0 : offlineAllowance(),
-  })
 
   /** A sale this till recorded, answered as it was approved, with the card as it is now. */
   const approvedAgain = (sale: RecordedSale): Approved => {

@@ -42,7 +42,11 @@ export interface SyncEngineOptions {
   tillName: string
   /** Background sync interval when no live poke arrives. */
   intervalMs?: number
-  /** First retry delay after a failure; doubles up to maxBackoffMs, with jitter. */
+  /**
+   * First retry delay after a failure; doubles up to maxBackoffMs (default 10 s), with jitter. The
+   * cap is low on purpose: a till must notice within seconds that the link is back, and one
+   * small request per till every 5-10 s is nothing for the server even in a town-wide outage.
+   */
   baseBackoffMs?: number
   maxBackoffMs?: number
   /** After this long without a successful sync the till shows a warning. */
@@ -334,7 +338,7 @@ export class SyncEngine {
   }
 
   private backoff(failures: number): number {
-    return backoffDelay(failures, this.o.baseBackoffMs ?? 1000, this.o.maxBackoffMs ?? 60_000, this.o.random ?? Math.random)
+    return backoffDelay(failures, this.o.baseBackoffMs ?? 1000, this.o.maxBackoffMs ?? 10_000, this.o.random ?? Math.random)
   }
 
   private connectLive(): void {

@@ -9,7 +9,7 @@ export function acquireUploaderLock(dataDir: string): { release(): void } | null
   const path = join(dataDir, 'uploader.lock')
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx')
+      const fd = openSync(path, 'wx', 0o600)
       writeSync(fd, String(process.pid))
       closeSync(fd)
       let released = false
