@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -61,7 +62,7 @@ describe('a cashier at the till', () => {
     const dir = freshDir()
     let till = await open(dir)
     await call(till, 'staff.signIn', { pin: '1234' })
-    const outcome = await call(till, 'sale.record', { cardNumber: 'demo0001', lines: [{ productId: 'p-lunch', qty: 1 }, { productId: 'p-milk', qty: 2 }] })
+    const outcome = await call(till, 'sale.record', { saleId: randomUUID(), cardNumber: 'demo0001', lines: [{ productId: 'p-lunch', qty: 1 }, { productId: 'p-milk', qty: 2 }] })
     expect(outcome).toMatchObject({ ok: true, total: 5100, balanceAfter: 9900, card: { holderName: 'Freja Nielsen', balance: 9900 } })
     await till.close()
     tills.splice(tills.indexOf(till), 1)
@@ -84,13 +85,13 @@ describe('a cashier at the till', () => {
     const dir = freshDir()
     const till = await open(dir)
     await call(till, 'staff.signIn', { pin: '1234' })
-    expect(await call(till, 'sale.record', { cardNumber: 'DEMO0003', lines: [{ productId: 'p-milk', qty: 1 }] })).toMatchObject({ ok: false, reason: 'blocked', card: { holderName: 'Ida Hansen' } })
+    expect(await call(till, 'sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0003', lines: [{ productId: 'p-milk', qty: 1 }] })).toMatchObject({ ok: false, reason: 'blocked', card: { holderName: 'Ida Hansen' } })
     expect(await call(till, 'sale.recent', {})).toEqual([])
   })
 
   it('refuses a sale when nobody is signed in', async () => {
     const till = await open(freshDir())
-    const res = await till.dispatch('sale.record', { cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })
+    const res = await till.dispatch('sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })
     expect(res).toEqual({ ok: false, error: { code: 'not-signed-in', message: expect.any(String) } })
   })
 
@@ -110,6 +111,8 @@ describe('the RPC door refuses bad arguments from the renderer', () => {
     ['no lines', { cardNumber: 'DEMO0001', lines: [] }],
     ['not an object', 'DEMO0001'],
     ['an extra field', { cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }], total: 0 }],
+    ['no sale id (a retry could not be recognised)', { cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] }],
+    ['a sale id that is not a uuid', { saleId: 'again', cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] }],
   ])('rejects %s with a clear error and records nothing', async (_what, args) => {
     const dir = freshDir()
     const till = await open(dir)
@@ -237,7 +240,7 @@ describe('signing in at the till', () => {
     expect(await call(till, 'staff.current', {})).toMatchObject({ name: 'Mette Hansen' })
     clock.advance(60_000)
     expect(await call(till, 'staff.current', {})).toBeNull()
-    expect(await till.dispatch('sale.record', { cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } })
+    expect(await till.dispatch('sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })).toMatchObject({ ok: false, error: { code: 'not-signed-in' } })
   })
 
   it.each([

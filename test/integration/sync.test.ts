@@ -2,6 +2,7 @@
  * The money path end to end: real tills (SQLite files), the real server (PGlite, or PostgreSQL
  * with KANTINE_TEST_DATABASE_URL), real HTTP on loopback through fault-injecting proxies.
  */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blockAccount, depositByAdmin, unblockAccount } from '../../server/money/accounts'
 import { revokeTerminal } from '../../server/enrolment/enrol'
@@ -47,7 +48,7 @@ const setBalanceOnServer = async (accountId: string, target: number) => {
   })
 }
 const sell = (t: TestTill, card: string, ...productIds: string[]) =>
-  t.call('sale.record', { cardNumber: card, lines: productIds.map((productId) => ({ productId, qty: 1 })) })
+  t.call('sale.record', { saleId: randomUUID(), cardNumber: card, lines: productIds.map((productId) => ({ productId, qty: 1 })) })
 const cardBalance = async (t: TestTill, card: string) => {
   const r = await t.call('card.lookup', { cardNumber: card })
   if (!r.ok) throw new Error(r.reason)
@@ -372,13 +373,13 @@ describe('what the server refuses, and what an offline till allows', () => {
     const withAllowance = Math.floor((balance + 1000) / 1500)
     expect(withAllowance).toBeGreaterThan(covered) // the allowance makes a difference for this balance
     // Online, the till refuses anything the balance does not cover.
-    expect(await t.call('sale.record', { cardNumber: alice.card, lines: buns(withAllowance) })).toMatchObject({ ok: false, reason: 'balance-too-low' })
+    expect(await t.call('sale.record', { saleId: randomUUID(), cardNumber: alice.card, lines: buns(withAllowance) })).toMatchObject({ ok: false, reason: 'balance-too-low' })
     await goOffline(t)
     // Offline: the cached balance plus 10 kr. of allowance, and not one øre more.
-    const ok = await t.call('sale.record', { cardNumber: alice.card, lines: buns(withAllowance) })
+    const ok = await t.call('sale.record', { saleId: randomUUID(), cardNumber: alice.card, lines: buns(withAllowance) })
     expect(ok).toMatchObject({ ok: true })
     if (ok.ok) expect(ok.balanceAfter).toBeGreaterThanOrEqual(-1000)
-    expect(await t.call('sale.record', { cardNumber: alice.card, lines: buns(1) })).toMatchObject({ ok: false, reason: 'balance-too-low' })
+    expect(await t.call('sale.record', { saleId: randomUUID(), cardNumber: alice.card, lines: buns(1) })).toMatchObject({ ok: false, reason: 'balance-too-low' })
     t.proxy.setOffline(false)
     await t.call('sync.now')
     expect(await balanceOnServer(alice.accountId)).toBe(balance - withAllowance * 1500)

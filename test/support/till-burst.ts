@@ -3,6 +3,7 @@
  * cashier would have seen approved. The crash test kills it with SIGKILL in the middle.
  * argv: dataDir serverUrl cardNumber productId
  */
+import { randomUUID } from 'node:crypto'
 import { openTill } from '../../electron/core/till'
 
 const [dataDir, serverUrl, cardNumber, productId] = process.argv.slice(2)
@@ -11,7 +12,7 @@ const signIn = await till.dispatch('staff.signIn', { pin: '1234' })
 if (!signIn.ok) throw new Error('sign-in failed')
 process.stdout.write('ready\n')
 for (;;) {
-  const res = await till.dispatch('sale.record', { cardNumber, lines: [{ productId, qty: 1 }] })
+  const res = await till.dispatch('sale.record', { saleId: randomUUID(), cardNumber, lines: [{ productId, qty: 1 }] })
   if (!res.ok) throw new Error(res.error.message)
   const outcome = res.value as { ok: boolean; saleId?: string; reason?: string }
   if (!outcome.ok) throw new Error(`refused: ${outcome.reason}`)

@@ -50,11 +50,10 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
     sale.cardNumber === cardNumber && sale.lines.length === lines.length && sale.lines.every((l, i) => l.productId === lines[i]!.productId && l.qty === lines[i]!.qty)
 
   return {
-    'sale.record': ({ saleId: attemptId, cardNumber, lines }) => {
+    'sale.record': ({ saleId, cardNumber, lines }) => {
       const cashier = ctx.session.signedIn('cashier')
       const card = normalizeCardNumber(cardNumber)
       if (!card.ok) return { ok: false, reason: 'card-number-invalid', total: 0 }
-      const saleId = attemptId ?? ctx.ids.uuid()
       // A retry of an attempt the till already recorded (the answer was lost on the way): the
       // first outcome again, and nothing charged twice.
       const earlier = recordedSale(db, saleId)

@@ -39,10 +39,10 @@ export const saleMethods = {
       .object({
         /**
          * The renderer's key for this basket attempt: a retry of the same basket sends the same
-         * id, and the till answers with the first outcome instead of charging again. Callers
-         * without one (test drivers, benchmarks) get a fresh id and no retry safety.
+         * id, and the till answers with the first outcome instead of charging again. Required:
+         * a caller that could forget it could charge a pupil twice.
          */
-        saleId: z.uuid().optional(),
+        saleId: z.uuid(),
         cardNumber,
         lines: z.array(z.object({ productId: id, qty: z.number().int().min(1).max(99) }).strict()).min(1).max(100),
       })
