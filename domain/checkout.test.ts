@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decidePurchase, purchaseBreaks, type AccountView, type PurchaseQuestion } from './checkout'
+import { DEFAULT_SALE_CAPS, decidePurchase, purchaseBreaks, saleCapBreak, type AccountView, type PurchaseQuestion } from './checkout'
 import { REFUSAL_ORDER } from './refusal'
 import { periodKeys } from './periods'
 
@@ -91,5 +91,16 @@ describe('one rule set for the till and the server', () => {
     const both = ask({ overdraftAllowance: 0, offlineCapLeft: 0, account: account({ balance: 0, limits: { day: 1000, week: null, month: null } }) })
     expect(purchaseBreaks(both).map((b) => b.reason)).toEqual(['day-limit', 'offline-limit', 'balance-too-low'])
     expect(REFUSAL_ORDER.indexOf('offline-limit')).toBe(REFUSAL_ORDER.indexOf('month-limit') + 1)
+  })
+})
+
+describe('the caps of one sale (the same for the till and the server)', () => {
+  it('breaks on more than 20 of one product, or more than kr. 1.000 in all, and not at the caps', () => {
+    expect(DEFAULT_SALE_CAPS).toEqual({ maxLineQty: 20, maxSaleTotal: 100_000 })
+    expect(saleCapBreak([{ qty: 20, unitPrice: 3500 }])).toBeNull()
+    expect(saleCapBreak([{ qty: 21, unitPrice: 1 }])).toBe('quantity-too-large')
+    expect(saleCapBreak([{ qty: 20, unitPrice: 3500 }, { qty: 20, unitPrice: 1500 }])).toBeNull()
+    expect(saleCapBreak([{ qty: 20, unitPrice: 3500 }, { qty: 20, unitPrice: 1501 }])).toBe('total-too-large')
+    expect(saleCapBreak([{ qty: 1, unitPrice: Number.MAX_SAFE_INTEGER }])).toBe('total-too-large')
   })
 })

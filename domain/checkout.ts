@@ -60,7 +60,7 @@ export type PurchaseDecision =
   | { ok: true; total: Ore; balanceAfter: Ore }
   | { ok: false; reason: RefusalReason; total: Ore; productId?: string; limit?: Ore; left?: Ore }
 
-export function basketTotal(lines: readonly BasketLine[]): Ore {
+export function basketTotal(lines: readonly Pick<BasketLine, 'qty' | 'unitPrice'>[]): Ore {
   return lines.reduce((sum, l) => sum + l.qty * l.unitPrice, 0)
 }
 
@@ -103,4 +103,25 @@ export function decidePurchase(q: PurchaseQuestion): PurchaseDecision {
   const first = purchaseBreaks(q)[0]
   if (first || !q.account) return { ok: false, total, ...(first ?? { reason: 'unknown-card' }) }
   return { ok: true, total, balanceAfter: q.account.balance - total }
+}
+
+/**
+ * Caps on one sale: what no honest till sells in one go. The server rejects a pushed sale above
+ * them (`quantity-too-large`, `total-too-large`; a municipality may set its own in its settings),
+ * and the till refuses the basket with the same defaults, so a till never approves what the
+ * server would then set aside while the food is gone.
+ */
+export interface SaleCaps {
+  /** øre */
+  maxSaleTotal: Ore
+  /** pieces of one product in one sale */
+  maxLineQty: number
+}
+export const DEFAULT_SALE_CAPS: SaleCaps = { maxSaleTotal: 100_000, maxLineQty: 20 }
+
+/** Which cap a basket breaks, or null. */
+export function saleCapBreak(lines: readonly Pick<BasketLine, 'qty' | 'unitPrice'>[], caps: SaleCaps = DEFAULT_SALE_CAPS): 'quantity-too-large' | 'total-too-large' | null {
+  if (lines.some((l) => l.qty > caps.maxLineQty)) return 'quantity-too-large'
+  if (basketTotal(lines) > caps.maxSaleTotal) return 'total-too-large'
+  return null
 }

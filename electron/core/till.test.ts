@@ -89,6 +89,15 @@ describe('a cashier at the till', () => {
     expect(await call(till, 'sale.recent', {})).toEqual([])
   })
 
+  it('refuses a basket above the caps the server holds every sale to, and writes nothing', async () => {
+    const till = await open(freshDir())
+    await call(till, 'staff.signIn', { pin: '1234' })
+    expect(await call(till, 'sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 21 }] })).toMatchObject({ ok: false, reason: 'quantity-too-large', total: 16800 })
+    expect(await call(till, 'sale.recent', {})).toEqual([])
+    // A basket within the caps sells (this till has no server: it is offline, so its offline cap of kr. 75 applies too).
+    expect(await call(till, 'sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 5 }] })).toMatchObject({ ok: true })
+  })
+
   it('refuses a sale when nobody is signed in', async () => {
     const till = await open(freshDir())
     const res = await till.dispatch('sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 1 }] })

@@ -22,7 +22,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { basketTotal, type AccountView } from '../../domain/checkout'
+import { DEFAULT_SALE_CAPS, basketTotal, type AccountView } from '../../domain/checkout'
 import type { CardStatus } from '../../domain/enums'
 import { PERIOD_KINDS } from '../../domain/periods'
 import type { SaleRecordPayload } from '../../domain/sync'
@@ -52,8 +52,8 @@ export const SKEW_AFTER_MS = 10 * 60_000
  * missing or malformed setting is the default. No canteen sells a lunch of over 1000 kr.
  */
 export const SaleCaps = z.object({
-  maxSaleTotal: z.number().int().safe().min(0).catch(100_000),
-  maxLineQty: z.number().int().min(1).max(999).catch(20),
+  maxSaleTotal: z.number().int().safe().min(0).catch(DEFAULT_SALE_CAPS.maxSaleTotal),
+  maxLineQty: z.number().int().min(1).max(999).catch(DEFAULT_SALE_CAPS.maxLineQty),
 })
 export type SaleCaps = z.infer<typeof SaleCaps>
 const saleCapsOf = (settings: unknown): SaleCaps => SaleCaps.catch(SaleCaps.parse({})).parse(settings ?? {})

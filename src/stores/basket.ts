@@ -1,10 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { basketTotal } from '../../domain/checkout'
+import { DEFAULT_SALE_CAPS, basketTotal } from '../../domain/checkout'
 import type { Ore } from '../../domain/money'
 
-/** The contract caps a line at 99 of one product. */
-export const MAX_QTY = 99
+/** The most of one product one sale may hold: the cap the till and the server hold every sale to. */
+export const MAX_QTY = DEFAULT_SALE_CAPS.maxLineQty
 
 export interface BasketProduct {
   id: string

@@ -10,7 +10,7 @@ import type { AreaHandlers } from './area'
 import { ackedSeq, cardInfo } from './card-info'
 import type { HandlerContext } from './context'
 import { normalizeCardNumber } from '../../../domain/card'
-import { decidePurchase, type BasketLine, type PurchaseQuestion } from '../../../domain/checkout'
+import { decidePurchase, saleCapBreak, type BasketLine, type PurchaseQuestion } from '../../../domain/checkout'
 import { periodKeys, type PeriodKeys } from '../../../domain/periods'
 import type { SaleRecordPayload } from '../../../domain/sync'
 
@@ -69,6 +69,9 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
         const p = products.get(l.productId)!
         return { productId: p.id, name: p.name, categoryId: p.categoryId, qty: l.qty, unitPrice: p.price }
       })
+      // The caps the server holds every sale to: refused here, never approved and then set aside.
+      const tooLarge = saleCapBreak(basket)
+      if (tooLarge) return { ok: false, reason: tooLarge, total: basket.reduce((sum, l) => sum + l.qty * l.unitPrice, 0) }
       const at = clock.now()
       const now = periodKeys(at)
       const online = ctx.sync.isOnline()

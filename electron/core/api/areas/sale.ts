@@ -8,7 +8,7 @@ export type SaleOutcome =
   | { ok: true; saleId: string; total: Ore; balanceAfter: Ore; card: CardInfo }
   | {
       ok: false
-      reason: RefusalReason | 'card-number-invalid' | 'empty-basket' | 'product-unknown'
+      reason: RefusalReason | 'card-number-invalid' | 'empty-basket' | 'product-unknown' | 'quantity-too-large' | 'total-too-large'
       total: Ore
       productId?: string
       left?: Ore
