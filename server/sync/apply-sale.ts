@@ -36,7 +36,7 @@ import type { Sql } from '../db'
 import type { Tx } from '../platform/tx'
 import { saleFlags } from './sale-flags'
 import type { Checked, MutationOutcome } from './appliers/types'
-import { checkPrice, readPriceHistory, type PriceHistory } from './prices'
+import { PRICE_HISTORY_ROWS, checkPrice, priceHistoryOf, type PriceHistory } from './prices'
 
 export type SaleMutation = Checked<SaleRecordPayload>
 
@@ -115,13 +115,17 @@ async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation
           )
         ).rows
   const productIds = [...new Set(ps.flatMap((p) => p.lines.map((l) => l.productId)))]
-  const known = await tx.query<{ kind: 'staff' | 'product' | 'settings'; id: string; detail: unknown }>(
+  // One round trip for the staff, the products with their categories and price history at this
+  // canteen, and the municipality's caps: on PGlite a query costs milliseconds whatever it reads.
+  const known = await tx.query<{ kind: 'staff' | 'product' | 'prices' | 'settings'; id: string; detail: unknown }>(
     `SELECT 'staff' AS kind, id, NULL::jsonb AS detail FROM staff WHERE municipality_id = $1 AND id = ANY($2::text[])
      UNION ALL
      SELECT 'product', id, to_jsonb(category_id) FROM products WHERE municipality_id = $1 AND id = ANY($3::text[])
      UNION ALL
+     ${PRICE_HISTORY_ROWS}
+     UNION ALL
      SELECT 'settings', id, settings FROM municipalities WHERE id = $1`,
-    [terminal.municipalityId, [...new Set(ps.map((p) => p.staffId))], productIds],
+    [terminal.municipalityId, [...new Set(ps.map((p) => p.staffId))], productIds, terminal.locationId],
   )
   return {
     recorded: new Set(recorded.rows.map((r) => r.id)),
@@ -130,7 +134,7 @@ async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation
     staff: new Set(known.rows.filter((r) => r.kind === 'staff').map((r) => r.id)),
     products: new Map(known.rows.filter((r) => r.kind === 'product').map((r) => [r.id, String(r.detail)])),
     // Sales of another canteen are rejected: only this till's canteen's prices matter.
-    prices: await readPriceHistory(tx, terminal.locationId, productIds),
+    prices: priceHistoryOf(known.rows.filter((r) => r.kind === 'prices')),
     caps: saleCapsOf(known.rows.find((r) => r.kind === 'settings')?.detail),
   }
 }

@@ -8,7 +8,6 @@
  * little behind). It is `stale` when it was not the price at `at` itself. Any other price is one
  * no till could have held.
  */
-import type { Sql } from '../db'
 import type { Tx } from '../platform/tx'
 import { recordChanges } from './changes'
 
@@ -24,21 +23,24 @@ interface PriceSpan {
 /** A product's prices at one canteen, oldest first, keyed by product id. */
 export type PriceHistory = Map<string, PriceSpan[]>
 
-export async function readPriceHistory(sql: Sql, locationId: string, productIds: readonly string[]): Promise<PriceHistory> {
-  const { rows } = await sql.query<{ product_id: string; from_ms: number | null; price: number | null }>(
-    `SELECT product_id,
-            CASE WHEN valid_from = '-infinity' THEN NULL ELSE floor(extract(epoch FROM valid_from) * 1000)::bigint END AS from_ms,
-            price
-       FROM product_price_history
-      WHERE location_id = $1 AND product_id = ANY($2::text[])
-      ORDER BY product_id, valid_from`,
-    [locationId, [...new Set(productIds)]],
-  )
+/**
+ * A product's prices at one canteen over time, as a row source for a UNION (apply-sale.ts reads
+ * it with the other references of a push batch): `$3` the product ids, `$4` the canteen; one row per product, kind 'prices',
+ * detail `[[fromMs | null, price | null], ...]` oldest first.
+ */
+export const PRICE_HISTORY_ROWS = `SELECT 'prices', product_id,
+       jsonb_agg(jsonb_build_array(CASE WHEN valid_from = '-infinity' THEN NULL ELSE floor(extract(epoch FROM valid_from) * 1000)::bigint END, price) ORDER BY valid_from)
+  FROM product_price_history WHERE location_id = $4 AND product_id = ANY($3::text[])
+ GROUP BY product_id`
+
+export function priceHistoryOf(rows: readonly { id: string; detail: unknown }[]): PriceHistory {
   const history: PriceHistory = new Map()
   for (const r of rows) {
-    const spans = history.get(r.product_id) ?? []
-    spans.push({ fromMs: r.from_ms === null ? null : Number(r.from_ms), price: r.price === null ? null : Number(r.price) })
-    history.set(r.product_id, spans)
+    const spans = (r.detail as [number | string | null, number | string | null][]).map(([from, price]) => ({
+      fromMs: from === null ? null : Number(from),
+      price: price === null ? null : Number(price),
+    }))
+    history.set(r.id, spans)
   }
   return history
 }
