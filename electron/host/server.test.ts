@@ -30,28 +30,32 @@ describe('host guard', () => {
   })
 })
 
-describe('the host shell over real HTTP', () => {
-  let dir: string
-  let till: Till
-  let host: RunningHost
+/** A till and its host shell on a throw-away renderer, for one describe block. */
+function hostSuite(opts: { simulatedReader?: boolean } = {}) {
+  const s = {} as { dir: string; till: Till; host: RunningHost }
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kantine-host-'))
-    const renderer = join(dir, 'renderer')
+    s.dir = mkdtempSync(join(tmpdir(), 'kantine-host-'))
+    const renderer = join(s.dir, 'renderer')
     mkdirSync(renderer)
     writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Kantine</title>')
-    till = await openTill({ dataDir: join(dir, 'till'), simulatedReader: true })
-    host = await startHost({ till, rendererDir: renderer })
+    s.till = await openTill({ dataDir: join(s.dir, 'till'), ...opts })
+    s.host = await startHost({ till: s.till, rendererDir: renderer })
   })
   afterAll(async () => {
-    await host.close()
-    await till.close()
-    rmSync(dir, { recursive: true, force: true })
+    await s.host.close()
+    await s.till.close()
+    rmSync(s.dir, { recursive: true, force: true })
   })
+  return s
+}
+
+describe('the host shell over real HTTP', () => {
+  const s = hostSuite({ simulatedReader: true })
 
   const rpc = (method: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${host.url}/rpc/${method}`, {
+    fetch(`${s.host.url}/rpc/${method}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${host.secret}`, ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.host.secret}`, ...headers },
       body: JSON.stringify(body),
     })
 
@@ -71,7 +75,7 @@ describe('the host shell over real HTTP', () => {
     const http = await import('node:http')
     const status = await new Promise<number>((resolve) => {
       http
-        .request({ host: '127.0.0.1', port: host.port, path: '/rpc/app.info', method: 'POST', headers: { host: 'attacker.example', authorization: `Bearer ${host.secret}` } }, (res) => resolve(res.statusCode ?? 0))
+        .request({ host: '127.0.0.1', port: s.host.port, path: '/rpc/app.info', method: 'POST', headers: { host: 'attacker.example', authorization: `Bearer ${s.host.secret}` } }, (res) => resolve(res.statusCode ?? 0))
         .end('{}')
     })
     expect(status).toBe(403)
@@ -81,20 +85,20 @@ describe('the host shell over real HTTP', () => {
     expect(body).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
   })
   it('serves the renderer with a strict CSP and nothing outside it', async () => {
-    const res = await fetch(`${host.url}/`, { headers: { authorization: `Bearer ${host.secret}` } })
+    const res = await fetch(`${s.host.url}/`, { headers: { authorization: `Bearer ${s.host.secret}` } })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'")
-    expect((await fetch(`${host.url}/..%2f..%2fetc%2fpasswd`)).status).toBe(404)
+    expect((await fetch(`${s.host.url}/..%2f..%2fetc%2fpasswd`)).status).toBe(404)
   })
   it('streams events to a socket with the secret and closes one without', async () => {
-    const ws = new WebSocket(`${host.url.replace('http', 'ws')}/events`, { headers: { cookie: `${SECRET_COOKIE}=${host.secret}` } })
+    const ws = new WebSocket(`${s.host.url.replace('http', 'ws')}/events`, { headers: { cookie: `${SECRET_COOKIE}=${s.host.secret}` } })
     await new Promise((r) => ws.once('open', r))
     const got = new Promise((r) => ws.once('message', (d) => r(JSON.parse(String(d)))))
     await rpc('reader.simulate', { cardNumber: 'demo0001' })
     expect(await got).toEqual({ event: 'reader.card', payload: { cardNumber: 'DEMO0001' } })
     ws.close()
 
-    for (const url of [`${host.url.replace('http', 'ws')}/events`, `${host.url.replace('http', 'ws')}/events?secret=${encodeURIComponent(host.secret)}`]) {
+    for (const url of [`${s.host.url.replace('http', 'ws')}/events`, `${s.host.url.replace('http', 'ws')}/events?secret=${encodeURIComponent(s.host.secret)}`]) {
       const bad = new WebSocket(url)
       const code = await new Promise((r) => bad.once('close', (c) => r(c)))
       expect(code).toBe(4401)
@@ -103,52 +107,37 @@ describe('the host shell over real HTTP', () => {
 })
 
 describe('handing the secret to the window without a command line', () => {
-  let dir: string
-  let till: Till
-  let host: RunningHost
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'kantine-host-'))
-    const renderer = join(dir, 'renderer')
-    mkdirSync(renderer)
-    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>Kantine</title>')
-    till = await openTill({ dataDir: join(dir, 'till') })
-    host = await startHost({ till, rendererDir: renderer })
-  })
-  afterAll(async () => {
-    await host.close()
-    await till.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const s = hostSuite()
 
   it('opens the window with a one-time code, never the secret', () => {
-    expect(host.openUrl).toMatch(new RegExp(`^${host.url}/\\?code=[\\w-]{20,}$`))
-    expect(host.openUrl).not.toContain(host.secret)
+    expect(s.host.openUrl).toMatch(new RegExp(`^${s.host.url}/\\?code=[\\w-]{20,}$`))
+    expect(s.host.openUrl).not.toContain(s.host.secret)
   })
 
   it('trades the code once for an HttpOnly, SameSite=Strict cookie that opens the page and the RPC', async () => {
-    const first = await fetch(host.openUrl, { redirect: 'manual' })
+    const first = await fetch(s.host.openUrl, { redirect: 'manual' })
     expect(first.status).toBe(303)
     expect(first.headers.get('location')).toBe('/')
     const setCookie = first.headers.get('set-cookie') ?? ''
-    expect(setCookie).toContain(`${SECRET_COOKIE}=${host.secret}`)
+    expect(setCookie).toContain(`${SECRET_COOKIE}=${s.host.secret}`)
     expect(setCookie).toMatch(/HttpOnly/)
     expect(setCookie).toMatch(/SameSite=Strict/)
     const cookie = setCookie.split(';')[0]!
 
-    expect((await fetch(`${host.url}/`, { headers: { cookie } })).status).toBe(200)
-    const rpc = await fetch(`${host.url}/rpc/app.info`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' })
+    expect((await fetch(`${s.host.url}/`, { headers: { cookie } })).status).toBe(200)
+    const rpc = await fetch(`${s.host.url}/rpc/app.info`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' })
     expect(await rpc.json()).toMatchObject({ ok: true, value: { tillName: 'Kasse 1' } })
 
     // A second use of the same code (another local user who read it off Chromium's command line).
-    const second = await fetch(host.openUrl, { redirect: 'manual' })
+    const second = await fetch(s.host.openUrl, { redirect: 'manual' })
     expect(second.status).toBe(403)
     expect(second.headers.get('set-cookie')).toBeNull()
   })
 
   it('does not serve the page or answer calls without the cookie', async () => {
-    expect((await fetch(`${host.url}/`)).status).toBe(403)
-    expect((await fetch(`${host.url}/?code=guess`, { redirect: 'manual' })).status).toBe(403)
-    const rpc = await fetch(`${host.url}/rpc/app.info`, { method: 'POST', headers: { cookie: `${SECRET_COOKIE}=wrong`, 'content-type': 'application/json' }, body: '{}' })
+    expect((await fetch(`${s.host.url}/`)).status).toBe(403)
+    expect((await fetch(`${s.host.url}/?code=guess`, { redirect: 'manual' })).status).toBe(403)
+    const rpc = await fetch(`${s.host.url}/rpc/app.info`, { method: 'POST', headers: { cookie: `${SECRET_COOKIE}=wrong`, 'content-type': 'application/json' }, body: '{}' })
     expect(rpc.status).toBe(401)
   })
 })

@@ -224,7 +224,7 @@ export const useCheckoutStore = defineStore('checkout', () => {
     if (current === null || outcome.value !== null || looking.value) return
     const token = lookupToken
     try {
-      const found = await api.call('card.lookup', { cardNumber: current.cardNumber })
+      const found = await api.call('card.lookup', { cardNumber: current.cardNumber, refresh: true })
       if (token === lookupToken && outcome.value === null && found.ok) card.value = found.card
     } catch {
       // Keep what is shown.

@@ -8,9 +8,9 @@ import { periodKeys } from '../../../domain/periods'
 
 export function cardHandlers(ctx: HandlerContext): AreaHandlers<CardResults> {
   return {
-    'card.lookup': ({ cardNumber }) => {
+    'card.lookup': ({ cardNumber, refresh }) => {
       // A pupil's name, photo and balance are for the staff at the counter only.
-      ctx.session.signedIn()
+      ctx.session.signedIn(undefined, { touch: refresh !== true })
       const card = normalizeCardNumber(cardNumber)
       if (!card.ok) return { ok: false, reason: 'card-number-invalid' }
       const now = periodKeys(ctx.clock.now())

@@ -20,7 +20,15 @@ export type CardLookup = { ok: true; card: CardInfo } | { ok: false; reason: 'ca
 
 export const cardMethods = {
   /** Needs a signed-in cashier: it shows a pupil's name, photo and balance. */
-  'card.lookup': { input: z.object({ cardNumber }).strict() },
+  'card.lookup': {
+    input: z
+      .object({
+        cardNumber,
+        /** A background re-read of the card already on the screen: not the cashier's action, so it does not keep the session alive. */
+        refresh: z.boolean().optional(),
+      })
+      .strict(),
+  },
 } as const
 
 export interface CardResults {
