@@ -161,7 +161,16 @@ export const ProductData = z.object({
   image: z.string().max(200_000).nullable(),
   sort: z.number().int(),
 })
-export const LocationData = z.object({ name: z.string().max(200) })
+/** The caps on one sale the server holds a till's sales to (its municipality's settings). */
+export const SaleCapsData = z.object({ maxSaleTotal: ore.min(0), maxLineQty: z.number().int().min(1).max(999) })
+export const LocationData = z.object({
+  name: z.string().max(200),
+  /**
+   * The municipality's caps on one sale, so the till refuses what the server would reject.
+   * Optional: a server before it sends none, and the till then keeps to the defaults.
+   */
+  saleCaps: SaleCapsData.optional(),
+})
 export const StaffData = z.object({
   name: z.string().max(200),
   /** `scrypt$<salt b64>$<hash b64>`: tills check PINs offline, never hold them. */

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDb } from './store/db'
+import { applyPullPage } from './store/pull'
+import { getSetting } from './store/settings'
 import { hashPin, seedCanteen } from '../../test/support/core'
 import { openTill } from './till'
 import type { Till } from './till'
@@ -96,6 +98,27 @@ describe('a cashier at the till', () => {
     expect(await call(till, 'sale.recent', {})).toEqual([])
     // A basket within the caps sells (this till has no server: it is offline, so its offline cap of kr. 75 applies too).
     expect(await call(till, 'sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0001', lines: [{ productId: 'p-milk', qty: 5 }] })).toMatchObject({ ok: true })
+  })
+
+  it("keeps to the municipality's own caps once the server has sent them with the canteen", async () => {
+    const dir = freshDir()
+    const db = openDb(dir)
+    const page = {
+      changes: [{ entity: 'location' as const, id: 'loc-1', data: { name: 'Skovvangskolen', saleCaps: { maxLineQty: 3, maxSaleTotal: 5000 } } }],
+      cursor: '2:1',
+      hasMore: false,
+      ackSeq: null,
+      serverTime: new Date().toISOString(),
+    }
+    applyPullPage(db, page, { from: getSetting(db, 'pull_cursor'), localNow: new Date() })
+    db.close()
+    const till = await open(dir)
+    await call(till, 'staff.signIn', { pin: '1234' })
+    const sell = (lines: { productId: string; qty: number }[]) => call(till, 'sale.record', { saleId: randomUUID(), cardNumber: 'DEMO0001', lines })
+    expect(await sell([{ productId: 'p-milk', qty: 4 }])).toMatchObject({ ok: false, reason: 'quantity-too-large', cap: 3 })
+    expect(await sell([{ productId: 'p-lunch', qty: 1 }, { productId: 'p-milk', qty: 3 }])).toMatchObject({ ok: false, reason: 'total-too-large', total: 5900, cap: 5000 })
+    expect(await sell([{ productId: 'p-milk', qty: 3 }])).toMatchObject({ ok: true, total: 2400 })
+    expect(await call(till, 'sale.recent', {})).toHaveLength(1)
   })
 
   it('refuses a sale when nobody is signed in', async () => {

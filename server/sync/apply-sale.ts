@@ -21,8 +21,7 @@
  * (`time-skew`). Its spend counts in the periods of its own date.
  */
 import { randomUUID } from 'node:crypto'
-import { z } from 'zod'
-import { DEFAULT_SALE_CAPS, basketTotal, type AccountView } from '../../domain/checkout'
+import { basketTotal, type AccountView } from '../../domain/checkout'
 import type { CardStatus } from '../../domain/enums'
 import { PERIOD_KINDS } from '../../domain/periods'
 import type { SaleRecordPayload } from '../../domain/sync'
@@ -36,6 +35,7 @@ import type { Sql } from '../db'
 import type { Tx } from '../platform/tx'
 import { saleFlags } from './sale-flags'
 import type { Checked, MutationOutcome } from './appliers/types'
+import { saleCapsOf, type SaleCaps } from './sale-caps'
 import { PRICE_HISTORY_ROWS, checkPrice, priceHistoryOf, type PriceHistory } from './prices'
 
 export type SaleMutation = Checked<SaleRecordPayload>
@@ -47,16 +47,6 @@ export const SKEW_BEFORE_MS = 7 * 24 * 3600_000
 /** ... or more than this after it: a till's clock ahead. */
 export const SKEW_AFTER_MS = 10 * 60_000
 
-/**
- * Caps per sale, set per municipality in municipalities.settings (øre, and pieces per line); a
- * missing or malformed setting is the default. No canteen sells a lunch of over 1000 kr.
- */
-export const SaleCaps = z.object({
-  maxSaleTotal: z.number().int().safe().min(0).catch(DEFAULT_SALE_CAPS.maxSaleTotal),
-  maxLineQty: z.number().int().min(1).max(999).catch(DEFAULT_SALE_CAPS.maxLineQty),
-})
-export type SaleCaps = z.infer<typeof SaleCaps>
-const saleCapsOf = (settings: unknown): SaleCaps => SaleCaps.catch(SaleCaps.parse({})).parse(settings ?? {})
 
 /** A sale id turned up between our check and our insert (another till's push): run the batch again. */
 export class SaleRaceError extends Error {

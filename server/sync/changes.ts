@@ -15,6 +15,7 @@ import { AccountData, CardData, CategoryData, LocationData, ProductData, StaffDa
 import type { Sql } from '../db'
 import { spendPeriodsAt } from '../money/spend'
 import type { Tx } from '../platform/tx'
+import { saleCapsOf } from './sale-caps'
 
 export interface Snapshot {
   municipalityId: string
@@ -140,11 +141,11 @@ export async function productSnapshots(sql: Sql, ids: readonly string[]): Promis
 }
 
 export async function locationSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
-  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string }>(
-    'SELECT id, municipality_id, name FROM locations WHERE id = ANY($1::text[])',
+  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string; settings: unknown }>(
+    'SELECT l.id, l.municipality_id, l.name, m.settings FROM locations l JOIN municipalities m ON m.id = l.municipality_id WHERE l.id = ANY($1::text[])',
     [ids],
   )
-  return byId(rows, (l): z.infer<typeof LocationData> => ({ name: l.name }))
+  return byId(rows, (l): z.infer<typeof LocationData> => ({ name: l.name, saleCaps: saleCapsOf(l.settings) }))
 }
 
 export async function staffSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {

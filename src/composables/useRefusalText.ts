@@ -8,6 +8,8 @@ export interface RefusalFacts {
   balance?: Ore
   left?: Ore
   productId?: string
+  /** The cap a basket broke (pieces, or øre for the total). */
+  cap?: number
 }
 
 export interface RefusalText {
@@ -26,6 +28,8 @@ export function useRefusalText() {
       balance: facts.balance === undefined ? '–' : formatKr(facts.balance),
       left: facts.left === undefined ? '–' : formatKr(facts.left),
       product: product ?? t('refusal.thisProduct'),
+      count: facts.cap === undefined ? '–' : String(facts.cap),
+      cap: facts.cap === undefined ? '–' : formatKr(facts.cap),
     }
     return { headline: t(`refusal.${reason}.headline`), action: t(`refusal.${reason}.action`, params) }
   }

@@ -2,7 +2,7 @@ import type { SaleResults } from '../api/areas/sale'
 import type { CardInfo, SaleOutcome } from '../api/contract'
 import { RpcFault } from '../api/dispatch'
 import { readCardAccount, type CardAccount } from '../store/accounts'
-import { readProducts } from '../store/catalog'
+import { readProducts, saleCapsAt } from '../store/catalog'
 import { insertSale, recentSales, recordedSale, type RecordedSale } from '../store/sales'
 import { getSetting } from '../store/settings'
 import { offlineBudget } from '../sync/offline'
@@ -70,8 +70,12 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
         return { productId: p.id, name: p.name, categoryId: p.categoryId, qty: l.qty, unitPrice: p.price }
       })
       // The caps the server holds every sale to: refused here, never approved and then set aside.
-      const tooLarge = saleCapBreak(basket)
-      if (tooLarge) return { ok: false, reason: tooLarge, total: basket.reduce((sum, l) => sum + l.qty * l.unitPrice, 0) }
+      const caps = saleCapsAt(db, loc)
+      const tooLarge = saleCapBreak(basket, caps)
+      if (tooLarge) {
+        const cap = tooLarge === 'quantity-too-large' ? caps.maxLineQty : caps.maxSaleTotal
+        return { ok: false, reason: tooLarge, total: basket.reduce((sum, l) => sum + l.qty * l.unitPrice, 0), cap }
+      }
       const at = clock.now()
       const now = periodKeys(at)
       const online = ctx.sync.isOnline()

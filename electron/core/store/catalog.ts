@@ -1,5 +1,7 @@
 import type { Catalog, Product } from '../api/contract'
 import type { Db } from './db'
+import { DEFAULT_SALE_CAPS, type SaleCaps } from '../../../domain/checkout'
+import { SaleCapsData } from '../../../domain/sync'
 
 interface ProductRow {
   id: string
@@ -43,4 +45,15 @@ function priceAt(pricesJson: string, locationId: string | null): number | null {
   if (!locationId) return null
   const prices = JSON.parse(pricesJson) as Record<string, number>
   return prices[locationId] ?? null
+}
+
+/**
+ * The caps on one sale at this canteen, as the server last sent them with the location (its
+ * municipality's settings), or the defaults the server applies when none came.
+ */
+export function saleCapsAt(db: Db, locationId: string): SaleCaps {
+  const row = db.prepare('SELECT sale_caps FROM locations WHERE id = ?').get(locationId) as { sale_caps: string | null } | undefined
+  if (!row?.sale_caps) return DEFAULT_SALE_CAPS
+  const parsed = SaleCapsData.safeParse(JSON.parse(row.sale_caps))
+  return parsed.success ? parsed.data : DEFAULT_SALE_CAPS
 }

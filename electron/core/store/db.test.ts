@@ -60,7 +60,14 @@ describe('the till store', () => {
   it('0003 keeps an old till counting its pending sales: balance and day/week/month spend, now from the outbox row alone', () => {
     const dir = tmp()
     const old = openDb(dir, MIGRATIONS.slice(0, 2))
-    seedCanteen(old, '2026-11-24T09:00:00.000Z')
+    // Freja's account and card as a schema-2 till held them (written by hand: today's pull code writes today's columns).
+    old
+      .prepare(
+        `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
+         VALUES ('a-1', 'Freja Nielsen', NULL, 'active', 15000, NULL, NULL, NULL, ?, '[]', NULL, '2026-11-24T09:00:00.000Z')`,
+      )
+      .run(JSON.stringify({ day: { key: '', amount: 0 }, week: { key: '', amount: 0 }, month: { key: '', amount: 0 } }))
+    old.prepare(`INSERT INTO cards (number, account_id, status) VALUES ('DEMO0001', 'a-1', 'active')`).run()
     // A pending sale of 35 kr. as a schema-2 till wrote it (outbox + sales), and one the server already acknowledged.
     for (const [seq, total] of [[1, 1000], [2, 3500]] as const) {
       old
@@ -75,7 +82,7 @@ describe('the till store', () => {
     }
     old.close()
 
-    const db = openDb(dir, MIGRATIONS.slice(0, 3))
+    const db = openDb(dir) // upgraded through 0003 and every migration after it, as a real till is
     // The sales table plays no part in what is pending any more.
     db.prepare('DELETE FROM sale_lines').run()
     db.pragma('foreign_keys = OFF')

@@ -122,7 +122,9 @@ function prepare(db: Db, syncedAt: string) {
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, category_id = excluded.category_id, prices = excluded.prices,
        barcode = excluded.barcode, available = excluded.available, image = excluded.image, sort = excluded.sort`,
   )
-  const location = db.prepare(`INSERT INTO locations (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name`)
+  const location = db.prepare(
+    `INSERT INTO locations (id, name, sale_caps) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, sale_caps = excluded.sale_caps`,
+  )
   const staff = db.prepare(
     `INSERT INTO staff (id, name, pin_hash, roles, location_ids, active) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, roles = excluded.roles,
@@ -158,7 +160,7 @@ function prepare(db: Db, syncedAt: string) {
           return product.run(change.id, p.name, p.categoryId, JSON.stringify(p.prices), p.barcode, p.available ? 1 : 0, p.image, p.sort)
         }
         case 'location':
-          return location.run(change.id, change.data.name)
+          return location.run(change.id, change.data.name, change.data.saleCaps ? JSON.stringify(change.data.saleCaps) : null)
         case 'staff': {
           const s = change.data
           return staff.run(change.id, s.name, s.pinHash, JSON.stringify(s.roles), JSON.stringify(s.locationIds), s.active ? 1 : 0)

@@ -12,6 +12,8 @@ export type SaleOutcome =
       total: Ore
       productId?: string
       left?: Ore
+      /** The cap a basket broke: pieces of one product (quantity-too-large) or øre (total-too-large). */
+      cap?: number
       card?: CardInfo
     }
 

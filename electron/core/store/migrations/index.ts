@@ -1,6 +1,7 @@
 import m0001 from './0001_init'
 import m0002 from './0002_photo_ids'
 import m0003 from './0003_pending_effects'
+import m0004 from './0004_sale_caps'
 
 /**
  * Every migration, in order, imported statically (no folder scan at run time, so the bundled
@@ -11,4 +12,5 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 1, name: '0001_init', sql: m0001 },
   { version: 2, name: '0002_photo_ids', sql: m0002 },
   { version: 3, name: '0003_pending_effects', sql: m0003 },
+  { version: 4, name: '0004_sale_caps', sql: m0004 },
 ]
