@@ -16,6 +16,7 @@ import { createContext, paymentsMode, type PaymentsOption, type RunningContext }
 import { randomToken } from './platform/crypto'
 import { migrate, type Db } from './db'
 import { enrolRoutes } from './enrolment/routes'
+import { guardianRoutes, type GuardianOptions } from './guardian/routes'
 import { HttpError, installErrorHandling } from './platform/errors'
 import { LiveHub } from './sync/live'
 import { DEFAULT_CHANGE_RETENTION_MS, startPruning } from './sync/retention'
@@ -46,6 +47,8 @@ export interface ServerOptions {
   rateLimits?: Partial<RateLimits> | false
   /** How long change rows are kept (default 30 days, sync/retention.ts); null: never pruned. */
   changeRetentionMs?: number | null
+  /** The guardian API: its identity provider ('off' by default: no sign-in) and rate limits. */
+  guardian?: GuardianOptions
 }
 
 export interface RateLimits {
@@ -96,6 +99,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await app.register(enrolRoutes, { ctx })
   await app.register(adminRoutes, { ctx, auth: { db: opts.db, launchToken: adminToken, bootstrapToken: opts.adminBootstrapToken ?? null }, live })
   await app.register(syncRoutes, { ctx, live })
+  await app.register(guardianRoutes, { ctx, ...opts.guardian })
 
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 })
   const address = app.server.address()

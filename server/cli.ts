@@ -25,8 +25,8 @@ Options:
   --data-dir <dir>      PGlite database folder (default .data/server)
   --in-memory           PGlite in memory: nothing is kept (tests, throw-away demos; starts faster)
   --demo                load resources/demo/demo.json if the database is empty, then print one
-                        enrolment code per canteen; implies --payments simulated and the DEMO
-                        CPR key (invented data only)
+                        enrolment code per canteen; implies --payments simulated, the DEMO
+                        CPR key (invented data only) and the simulated parent sign-in (no MitID)
   --payments <mode>     off (default): no payment provider, top-ups are refused and auto top-ups
                         wait; simulated: the stand-in provider, its state kept in the database
                         (no real money moves)
@@ -166,6 +166,8 @@ async function main(): Promise<void> {
     payments: opts.payments,
     cprKey: cpr.value.key,
     changeRetentionMs: opts.changeRetentionMs,
+    // Parents sign in through a MitID broker; the demo has the simulated one (pick a demo guardian).
+    guardian: { identity: opts.demo ? 'simulated' : 'off' },
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   })
   server.app.log.info({ url: server.url, database: db.kind, payments: server.payments, cprKey: cpr.value.source }, 'kantine server ready')

@@ -339,3 +339,46 @@ export function fakeTimers(): FakeTimers {
     pending: () => queue.length,
   }
 }
+
+// --- a guardian signing in at a kiosk ---------------------------------------------------------------
+
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+/** The kiosk's side of the sign-in: asks for a grant (POST /guardian/device). */
+export async function startKioskSignIn(server: RunningServer) {
+  const r = await api(server, 'POST', '/guardian/device', { body: {} })
+  if (r.status !== 200) throw new Error(`device: ${r.status} ${JSON.stringify(r.body)}`)
+  return r.body as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; expires_in: number; interval: number }
+}
+
+/** The kiosk polls once (POST /guardian/token). */
+export function pollKiosk(server: RunningServer, deviceCode: string) {
+  return api(server, 'POST', '/guardian/token', { body: { grant_type: DEVICE_CODE_GRANT, device_code: deviceCode } })
+}
+
+/**
+ * The phone's side with the simulated identity provider: opens the user code, "signs in" as
+ * `guardianId` (or declines), and follows the redirect to the callback. Returns the callback's answer.
+ */
+export async function approveOnPhone(server: RunningServer, userCode: string, guardianId: string | { deny: true }) {
+  const verify = await api(server, 'GET', `/guardian/verify?user_code=${encodeURIComponent(userCode)}`)
+  if (verify.status !== 200) return verify
+  const authorize = new URL(verify.body.authorizationUrl as string, server.url)
+  const state = authorize.searchParams.get('state') ?? ''
+  const nonce = authorize.searchParams.get('nonce') ?? ''
+  const body = typeof guardianId === 'string' ? { state, nonce, guardianId } : { state, deny: true }
+  const signIn = await api(server, 'POST', authorize.pathname, { body })
+  if (signIn.status !== 200) return signIn
+  const callback = new URL(signIn.body.redirect as string)
+  return api(server, 'GET', callback.pathname + callback.search)
+}
+
+/** The whole sign-in of a guardian at a kiosk; returns the session token. Needs `guardian: { identity: 'simulated' }`. */
+export async function signInGuardian(server: RunningServer, guardianId: string): Promise<string> {
+  const grant = await startKioskSignIn(server)
+  const approved = await approveOnPhone(server, grant.user_code, guardianId)
+  if (approved.status !== 200) throw new Error(`approve: ${approved.status} ${JSON.stringify(approved.body)}`)
+  const token = await pollKiosk(server, grant.device_code)
+  if (token.status !== 200) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}`)
+  return token.body.access_token as string
+}

@@ -6,6 +6,7 @@ import * as photoIds from './0005_photo_ids'
 import * as tillTrust from './0006_till_trust'
 import * as access from './0007_access'
 import * as enrolRequest from './0008_enrol_request'
+import * as guardian from './0009_guardian'
 
 export interface Migration {
   version: number
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, ...tillTrust },
   { version: 7, ...access },
   { version: 8, ...enrolRequest },
+  { version: 9, ...guardian },
 ]
