@@ -265,6 +265,14 @@ export type SnapshotResponse = z.infer<typeof SnapshotResponse>
  * `nextSeq`: the first outbox seq the till will push under the new terminal (a till enrolled
  * again keeps its unsent sales). Both optional for tills built before them.
  */
+/**
+ * An enrolment code as typed: case, spaces and dashes do not matter. The server hashes the code
+ * in this form, and a till remembers the code it enrolled with in the same form.
+ */
+export function normalizeEnrolmentCode(input: string): string {
+  return input.replace(/[\s-]/g, '').toUpperCase()
+}
+
 export const EnrolRequest = z.object({
   code: z.string().min(6).max(64),
   name: z.string().min(1).max(100),

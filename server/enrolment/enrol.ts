@@ -3,7 +3,7 @@
  * terminal id and a device token. The token is returned once and stored only as its sha256.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import type { EnrolResponse } from '../../domain/sync'
+import { normalizeEnrolmentCode, type EnrolResponse } from '../../domain/sync'
 import type { ServerContext } from '../platform/context'
 import { randomToken, sha256Hex } from '../platform/crypto'
 import { audit } from '../platform/audit'
@@ -23,10 +23,6 @@ function newCode(): string {
 }
 
 /** Case, spaces and dashes do not matter when the code is typed. */
-export function normalizeCode(input: string): string {
-  return input.replace(/[\s-]/g, '').toUpperCase()
-}
-
 export async function createEnrolmentCode(
   ctx: ServerContext,
   locationId: string,
@@ -38,7 +34,7 @@ export async function createEnrolmentCode(
     const code = newCode()
     const expiresAt = new Date(tx.now.getTime() + ttlMs)
     await tx.query('INSERT INTO enrolment_codes (code_hash, location_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
-      sha256Hex(normalizeCode(code)),
+      sha256Hex(normalizeEnrolmentCode(code)),
       locationId,
       tx.now,
       expiresAt,
@@ -65,7 +61,7 @@ export async function enrolTerminal(
   req: { code: string; name: string; requestId?: string; nextSeq?: number },
 ): Promise<Result<EnrolResponse, EnrolRefusal>> {
   return write(ctx, async (tx) => {
-    const codeHash = sha256Hex(normalizeCode(req.code))
+    const codeHash = sha256Hex(normalizeEnrolmentCode(req.code))
     // FOR UPDATE: two tills racing with one code; the second waits and then sees it used.
     const { rows } = await tx.query<{
       location_id: string

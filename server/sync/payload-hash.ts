@@ -4,7 +4,7 @@
  * same mutation re-sent with its keys in another order is still the same request, and anything
  * else is not.
  */
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../platform/crypto'
 
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
@@ -19,5 +19,5 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function payloadHash(kind: string, payload: unknown): string {
-  return createHash('sha256').update(canonicalJson({ kind, payload })).digest('hex')
+  return sha256Hex(canonicalJson({ kind, payload }))
 }

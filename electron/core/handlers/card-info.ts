@@ -1,11 +1,9 @@
 import type { CardInfo } from '../api/contract'
 import type { CardAccount } from '../store/accounts'
-import { getNumberSetting, getSetting } from '../store/settings'
+import { getSetting } from '../store/settings'
 import type { Db } from '../store/db'
 import { spentNow } from '../../../domain/checkout'
 import type { PeriodKeys } from '../../../domain/periods'
-
-export const ackedSeq = (db: Db): number => getNumberSetting(db, 'acked_seq', 0)
 
 /** A card as the cashier sees it: balance and what is left of each limit in the current periods. */
 export function cardInfo(db: Db, c: CardAccount, now: PeriodKeys): CardInfo {

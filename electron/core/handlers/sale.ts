@@ -5,12 +5,13 @@ import { readCardAccount, type CardAccount } from '../store/accounts'
 import { readProducts, saleCapsAt } from '../store/catalog'
 import { insertSale, recentSales, recordedSale, type RecordedSale } from '../store/sales'
 import { getSetting } from '../store/settings'
+import { ackedSeq } from '../store/outbox'
 import { offlineBudget } from '../sync/offline'
 import type { AreaHandlers } from './area'
-import { ackedSeq, cardInfo } from './card-info'
+import { cardInfo } from './card-info'
 import type { HandlerContext } from './context'
 import { normalizeCardNumber } from '../../../domain/card'
-import { decidePurchase, saleCapBreak, type BasketLine, type PurchaseQuestion } from '../../../domain/checkout'
+import { basketTotal, decidePurchase, saleCapBreak, type BasketLine, type PurchaseQuestion } from '../../../domain/checkout'
 import { periodKeys, type PeriodKeys } from '../../../domain/periods'
 import type { SaleRecordPayload } from '../../../domain/sync'
 
@@ -74,7 +75,7 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
       const tooLarge = saleCapBreak(basket, caps)
       if (tooLarge) {
         const cap = tooLarge === 'quantity-too-large' ? caps.maxLineQty : caps.maxSaleTotal
-        return { ok: false, reason: tooLarge, total: basket.reduce((sum, l) => sum + l.qty * l.unitPrice, 0), cap }
+        return { ok: false, reason: tooLarge, total: basketTotal(basket), cap }
       }
       const at = clock.now()
       const now = periodKeys(at)

@@ -1,5 +1,12 @@
 import type { Mutation, MutationResult } from '../../../domain/sync'
 import type { Db } from './db'
+import { getNumberSetting } from './settings'
+
+/**
+ * The highest seq of this till whose effects a pulled balance already holds: outbox rows above
+ * it still count at the till (balance, spend, offline cap), rows up to it no longer do.
+ */
+export const ackedSeq = (db: Db): number => getNumberSetting(db, 'acked_seq', 0)
 
 interface OutboxRow {
   seq: number

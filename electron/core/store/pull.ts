@@ -1,6 +1,7 @@
 import type { AccountData, Change, PullResponse, SnapshotResponse } from '../../../domain/sync'
 import type { Db } from './db'
-import { getNumberSetting, getSetting, setSetting } from './settings'
+import { ackedSeq } from './outbox'
+import { getSetting, setSetting } from './settings'
 
 /**
  * Where a page or snapshot was fetched from, and when (the till's own clock). `from` is the
@@ -32,7 +33,7 @@ export function applyPullPage(db: Db, page: PullResponse, at: PulledAt): Set<str
       else apply.upsert(change)
     }
     setSetting(db, 'pull_cursor', page.cursor)
-    if (page.ackSeq !== null && page.ackSeq > getNumberSetting(db, 'acked_seq', 0)) setSetting(db, 'acked_seq', page.ackSeq)
+    if (page.ackSeq !== null && page.ackSeq > ackedSeq(db)) setSetting(db, 'acked_seq', page.ackSeq)
     markPulled(db, page.serverTime, at.localNow)
     return true
   }).immediate()
@@ -94,7 +95,7 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
     }
     for (let i = 0; i < c.number.length; i++) insertCard.run(c.number[i], c.accountId[i], c.status[i])
     setSetting(db, 'pull_cursor', snap.cursor)
-    if (snap.ackSeq > getNumberSetting(db, 'acked_seq', 0)) setSetting(db, 'acked_seq', snap.ackSeq)
+    if (snap.ackSeq > ackedSeq(db)) setSetting(db, 'acked_seq', snap.ackSeq)
     markPulled(db, snap.serverTime, at.localNow)
     return true
   }).immediate()

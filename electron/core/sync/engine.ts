@@ -7,7 +7,7 @@ import { nextPushSeq, outboxCounts, pendingMutations, recordPushResults } from '
 import { hasPhoto, savePhoto } from '../store/photos'
 import { applyPullPage, applySnapshot } from '../store/pull'
 import { deleteSetting, getSetting, setSetting } from '../store/settings'
-import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS } from '../../../domain/sync'
+import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS, normalizeEnrolmentCode } from '../../../domain/sync'
 import { SyncHttpError, createSyncClient, enrol, type SyncClient } from './http'
 import { Reachability, type ReachabilityOptions } from './online'
 
@@ -399,8 +399,8 @@ export class SyncEngine {
 }
 
 function codeHash(code: string): string {
-  // The same normalisation as the server's: case, spaces and dashes do not matter.
-  return createHash('sha256').update(code.replace(/[\s-]/g, '').toUpperCase()).digest('hex')
+  // The code in the form the server hashes it: case, spaces and dashes do not matter.
+  return createHash('sha256').update(normalizeEnrolmentCode(code)).digest('hex')
 }
 
 function parseEnrolRequest(value: string | null): { codeHash: string; requestId: string } | null {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock'
 import type { Db } from '../store/db'
+import { ackedSeq } from '../store/outbox'
 import { getNumberSetting, getSetting } from '../store/settings'
 
 /** Default per-card offline allowance (øre): how far an offline till lets a card go below its cached balance. */
@@ -51,7 +52,7 @@ function offlineAllowance(db: Db, clock: Clock): number {
 
 function offlineCapLeft(db: Db, accountId: string): number {
   const cap = getNumberSetting(db, 'offline_cap', DEFAULT_OFFLINE_CAP)
-  const acked = getNumberSetting(db, 'acked_seq', 0)
+  const acked = ackedSeq(db)
   const { spent } = db
     .prepare(
       `SELECT COALESCE(SUM(spend), 0) AS spent FROM outbox
