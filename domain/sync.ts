@@ -146,6 +146,13 @@ export const AccountData = z.object({
   spent: z.object({ day: spent, week: spent, month: spent }),
   deniedCategoryIds: z.array(id),
   allowedLocationIds: z.array(id).nullable(),
+  /**
+   * The guardian's note to the canteen staff ("Besked fra forælder"), shown when the card is
+   * scanned; null: none. Optional: change rows written before it, and a server before it, have
+   * none, which means no note. A till built before it ignores it (no new schema number: nothing
+   * an older till does goes wrong without it).
+   */
+  note: z.string().max(200).nullable().optional(),
 })
 export type AccountData = z.infer<typeof AccountData>
 
@@ -223,7 +230,7 @@ const columns = <S extends Record<string, z.ZodType>>(shape: S) =>
 
 const a = AccountData.shape
 /** Accounts as columns: the same fields and checks as AccountData, without a key per value. */
-export const AccountColumns = columns({
+const accountColumns = columns({
   id,
   holderName: a.holderName,
   photoId: a.photoId,
@@ -238,6 +245,10 @@ export const AccountColumns = columns({
   deniedCategoryIds: a.deniedCategoryIds,
   allowedLocationIds: a.allowedLocationIds,
 })
+/** `note` optional, as in AccountData: a server before it sends no such column (no notes). */
+export const AccountColumns = accountColumns
+  .and(z.object({ note: z.array(a.note).optional() }))
+  .refine((t) => t.note === undefined || t.note.length === t.id.length, 'columns of different lengths')
 export const CardColumns = columns({ number: id, accountId: CardData.shape.accountId, status: CardData.shape.status })
 
 /**
@@ -278,13 +289,22 @@ export const EnrolRequest = z.object({
   name: z.string().min(1).max(100),
   requestId: z.string().uuid().optional(),
   nextSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  /** The kind the terminal was started as; the code's kind must match (a till never enrols as a kiosk by mistake). */
+  kind: z.enum(['till', 'kiosk']).optional(),
 })
 export type EnrolRequest = z.infer<typeof EnrolRequest>
+/** A till sells and holds pupil data; a kiosk only relays the guardian API for parents. */
+export const TerminalKind = z.enum(['till', 'kiosk'])
+export type TerminalKind = z.infer<typeof TerminalKind>
 export const EnrolResponse = z.object({
   terminalId: id,
   token: z.string().min(32).max(200),
   locationId: id,
   municipalityId: id,
+  /** Absent from a server older than the kiosk: a till. */
+  kind: TerminalKind.default('till'),
+  /** The canteen's name (a kiosk, which pulls no locations, shows it). */
+  locationName: z.string().max(200).optional(),
 })
 export type EnrolResponse = z.infer<typeof EnrolResponse>
 

@@ -73,7 +73,7 @@ interface Holder {
   allowedLocationIds: string[] | null
   cards: Card[]
 }
-interface Guardian { id: string; name: string; email: string; accountIds: string[] }
+interface Guardian { id: string; name: string; email: string; accountIds: string[]; kioskPin?: string }
 
 // ---------------------------------------------------------------------------------------------
 // Municipality, canteens, categories, products
@@ -541,6 +541,8 @@ const addGuardian = (name: string, accountIds: string[]): void => {
   guardians.push({ id: `g-${pad(guardians.length + 1, 4)}`, name, email: email(name), accountIds })
 }
 for (const f of FIXED) addGuardian(f.guardian.name, [f.accountId])
+// The demo's kiosk PIN sign-in: the guardian of DEMO0001 chose 2468.
+guardians[0]!.kioskPin = '2468'
 for (const fam of families) {
   const ids = fam.children.map((c) => accountIdOf.get(c)!).sort()
   for (const g of fam.guardians) addGuardian(g.name, ids)

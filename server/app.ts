@@ -13,6 +13,7 @@ import { MAX_PUSH_BYTES } from '../domain/sync'
 import { adminRoutes } from './admin/routes'
 import type { Clock, Timers } from './platform/clock'
 import { createContext, paymentsMode, type PaymentsOption, type RunningContext } from './platform/context-factory'
+import type { MailerOption } from './platform/mailer'
 import { randomToken } from './platform/crypto'
 import { migrate, type Db } from './db'
 import { enrolRoutes } from './enrolment/routes'
@@ -41,6 +42,8 @@ export interface ServerOptions {
   logger?: boolean | object
   /** A provider, 'simulated' (state kept in the database) or 'off' (default): top-ups refused. */
   payments?: PaymentsOption
+  /** Where mail (a top-up's receipt) goes: a Mailer, 'outbox' (the mail_outbox table: demo, tests) or 'off' (default). */
+  mailer?: MailerOption
   /** The CPR key (default: the demo key; cli.ts insists on a real one outside the demo). */
   cprKey?: string
   /** Requests per minute and client address (default RATE_LIMITS); false: no limits. */
@@ -87,7 +90,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // bodyLimit: a larger push is refused (413) before it is parsed.
   const app: FastifyInstance = Fastify({ logger: loggerOption(opts.logger), bodyLimit: MAX_PUSH_BYTES })
   const payments = paymentsMode(opts.payments)
-  const ctx = createContext({ db: opts.db, clock: opts.clock, payments: opts.payments, log: app.log, cprKey: opts.cprKey, timers: opts.timers })
+  const ctx = createContext({ db: opts.db, clock: opts.clock, payments: opts.payments, mailer: opts.mailer, log: app.log, cprKey: opts.cprKey, timers: opts.timers })
   const live = new LiveHub(ctx.feed, ctx.clock, opts.timers)
   if (payments === 'off') app.log.warn('payments are OFF: no payment provider is configured; top-ups are refused and auto top-ups wait')
   else app.log.info({ payments }, payments === 'simulated' ? 'payments: the SIMULATED provider (no real money moves)' : 'payments: provider configured')

@@ -30,6 +30,8 @@ Options:
   --payments <mode>     off (default): no payment provider, top-ups are refused and auto top-ups
                         wait; simulated: the stand-in provider, its state kept in the database
                         (no real money moves)
+  --mail <mode>         off (default): no mail is sent (top-up receipts included); outbox: mails
+                        are kept in the database's mail_outbox table (demo; --demo implies it)
   --cpr-key-file <f>    a file holding the key CPR numbers are hashed under (or KANTINE_CPR_KEY)
   --keep-changes <d>    days the sync change log is kept (default 30; 0 = never pruned); a till
                         away for longer starts again from a snapshot
@@ -59,6 +61,7 @@ function options() {
       'in-memory': { type: 'boolean', default: false },
       demo: { type: 'boolean', default: false },
       payments: { type: 'string' },
+      mail: { type: 'string' },
       'cpr-key-file': { type: 'string' },
       'keep-changes': { type: 'string', default: '30' },
       person: { type: 'string' },
@@ -73,6 +76,8 @@ function options() {
   if (!Number.isFinite(keepDays) || keepDays < 0) throw new Error(`--keep-changes: not a number of days: ${values['keep-changes']}`)
   const payments = values.payments ?? (values.demo ? 'simulated' : 'off')
   if (payments !== 'off' && payments !== 'simulated') throw new Error(`--payments: off or simulated, not ${values.payments}`)
+  const mail = values.mail ?? (values.demo ? 'outbox' : 'off')
+  if (mail !== 'off' && mail !== 'outbox') throw new Error(`--mail: off or outbox, not ${values.mail}`)
   const command = positionals[0]
   if (command !== undefined && command !== 'create-admin-token') throw new Error(`unknown command ${command} (see --help)`)
   return {
@@ -82,6 +87,7 @@ function options() {
     dataDir: values['in-memory'] ? undefined : resolve(values['data-dir']),
     demo: values.demo,
     payments: payments as PaymentsOption,
+    mail: mail as 'off' | 'outbox',
     cprKeyFile: values['cpr-key-file'],
     changeRetentionMs: keepDays === 0 ? null : keepDays * 24 * 60 * 60 * 1000,
     person: values.person,
@@ -164,6 +170,7 @@ async function main(): Promise<void> {
     adminToken: opts.demo ? process.env.KANTINE_ADMIN_TOKEN || undefined : null,
     adminBootstrapToken: bootstrapToken(),
     payments: opts.payments,
+    mailer: opts.mail,
     cprKey: cpr.value.key,
     changeRetentionMs: opts.changeRetentionMs,
     // Parents sign in through a MitID broker; the demo has the simulated one (pick a demo guardian).

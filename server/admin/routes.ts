@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { accountSummary, blockAccount, depositByAdmin, unblockAccount } from '../money/accounts'
 import { offlineExposure } from '../money/exposure'
+import { payoutMunicipality, payoutsForAdmin, settlePayout } from '../guardian/money'
 import { audit } from '../platform/audit'
 import { adminOf, requireAdmin, type AdminAuth } from '../platform/auth'
 import type { ServerContext } from '../platform/context'
@@ -15,11 +16,14 @@ import { adminActor, adminMayTouch, createAdminToken, municipalityOf } from './t
 import { createEnrolmentCode, revokeTerminal } from '../enrolment/enrol'
 import { HttpError, badRequest, notFound, parseInput } from '../platform/errors'
 import type { LiveHub } from '../sync/live'
+import { TerminalKind } from '../../domain/sync'
 
 const EnrolmentCodeRequest = z.object({
   locationId: z.string().min(1).max(64),
   /** Default 24 hours. */
   ttlMinutes: z.number().int().min(1).max(60 * 24 * 30).optional(),
+  /** What the code enrols: a till (default) or a parent kiosk. */
+  kind: TerminalKind.optional(),
 })
 const AccountParams = z.object({ id: z.string().min(1).max(64) })
 const TerminalParams = z.object({ id: z.string().min(1).max(64) })
@@ -29,6 +33,12 @@ const ExposureQuery = z.object({
   municipalityId: z.string().min(1).max(64).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
 })
+const PayoutsQuery = z.object({
+  /** Required for an admin of every municipality, as for exposure. */
+  municipalityId: z.string().min(1).max(64).optional(),
+  status: z.enum(['pending', 'settled', 'rejected']).optional(),
+})
+const PayoutParams = z.object({ id: z.string().min(1).max(64) })
 const TokenRequest = z.object({ person: z.string().trim().min(1).max(200), municipalityId: z.string().min(1).max(64).nullable() })
 
 const refusals: Record<string, () => HttpError> = {
@@ -38,6 +48,8 @@ const refusals: Record<string, () => HttpError> = {
   'location-unknown': () => notFound('no such location'),
   'terminal-unknown': () => notFound('no such till'),
   'municipality-unknown': () => notFound('no such municipality'),
+  'payout-unknown': () => new HttpError(404, 'payout-unknown', 'no such payout'),
+  'payout-not-pending': () => new HttpError(409, 'payout-not-pending', 'the payout is settled already'),
   'person-invalid': () => badRequest('a token is named to a person: give their name'),
   forbidden: () => new HttpError(403, 'forbidden', 'an admin of one municipality creates tokens for that municipality only'),
 }
@@ -106,7 +118,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { ctx: ServerConte
   app.post('/admin/enrolment-codes', async (request) => {
     const body = parseInput(EnrolmentCodeRequest, request.body, 'enrolment code request')
     await authorise(request, 'location', body.locationId, 'location-unknown')
-    const result = await createEnrolmentCode(ctx, body.locationId, body.ttlMinutes && body.ttlMinutes * 60_000)
+    const result = await createEnrolmentCode(ctx, body.locationId, body.ttlMinutes && body.ttlMinutes * 60_000, body.kind)
     return result.ok ? result.value : fail(result.reason)
   })
 
@@ -160,5 +172,25 @@ export async function adminRoutes(app: FastifyInstance, opts: { ctx: ServerConte
     if (!adminMayTouch(admin, municipalityId)) fail('municipality-unknown')
     const since = query.since === undefined ? undefined : new Date(query.since)
     return { municipalityId, cards: await offlineExposure(ctx.db, municipalityId, { since }) }
+  })
+
+  /** Payouts guardians asked for (the money has left the accounts): pay them, then settle each. */
+  app.get('/admin/payouts', async (request) => {
+    const query = parseInput(PayoutsQuery, request.query, 'payouts query')
+    const admin = adminOf(request)
+    const municipalityId = query.municipalityId ?? admin.municipalityId
+    if (municipalityId === null) throw badRequest('an admin of every municipality names one: ?municipalityId=')
+    targets.set(request, { municipalityId, entity: 'municipality', entityId: municipalityId })
+    if (!adminMayTouch(admin, municipalityId)) fail('municipality-unknown')
+    return { municipalityId, payouts: await payoutsForAdmin(ctx.db, municipalityId, query.status ?? null) }
+  })
+
+  app.post('/admin/payouts/:id/settle', async (request) => {
+    const { id } = parseInput(PayoutParams, request.params, 'payout id')
+    const municipalityId = await payoutMunicipality(ctx.db, id)
+    targets.set(request, { municipalityId, entity: 'payout', entityId: id })
+    if (municipalityId === null || !adminMayTouch(adminOf(request), municipalityId)) fail('payout-unknown')
+    const result = await settlePayout(ctx, id, adminActor(adminOf(request)))
+    return result.ok ? { payout: result.value } : fail(result.reason)
   })
 }

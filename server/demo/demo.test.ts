@@ -77,6 +77,17 @@ describe('loading the demo data', () => {
     expect(await verifyPin('0000', rows[0]!.pin_hash)).toBe(s.pin === '0000')
   })
 
+  it('gives the guardian of DEMO0001 the demo’s kiosk PIN 2468, as a hash; nobody else has one', async () => {
+    const { rows } = await db.query<{ id: string; pin_hash: string }>('SELECT id, pin_hash FROM guardians WHERE pin_hash IS NOT NULL')
+    const withPin = data.guardians.filter((g) => g.kioskPin !== undefined)
+    expect(rows.map((r) => r.id).sort()).toEqual(withPin.map((g) => g.id).sort())
+    for (const r of rows) expect(await verifyPin(withPin.find((g) => g.id === r.id)!.kioskPin!, r.pin_hash)).toBe(true)
+    if (existsSync(DEMO_FILE)) {
+      const guardianOfFreja = data.guardians.find((g) => g.accountIds.includes(data.holders.find((h) => h.cards.some((c) => c.number === 'DEMO0001'))!.accountId))
+      expect(guardianOfFreja).toMatchObject({ id: 'g-0001', kioskPin: '2468' })
+    }
+  })
+
   it('gives every entity its change row: a till enrolled afterwards pulls the whole demo from 0:0', async () => {
     const till = await enrolTill(server, data.locations[0]!.id)
     const { changes } = await pullAll(server, till)

@@ -56,7 +56,16 @@ export const DemoData = z.object({
       cards: z.array(z.object({ number: z.string().regex(CARD_NUMBER), status: z.enum(['active', 'replaced', 'lost']) })),
     }),
   ),
-  guardians: z.array(z.object({ id, name: z.string().min(1), email: z.email(), accountIds: z.array(id) })),
+  guardians: z.array(
+    z.object({
+      id,
+      name: z.string().min(1),
+      email: z.email(),
+      accountIds: z.array(id),
+      /** A kiosk PIN already chosen (demo: the guardian of DEMO0001 signs in with card + 2468). */
+      kioskPin: z.string().regex(/^[0-9]{4,8}$/).optional(),
+    }),
+  ),
 })
 export type DemoData = z.infer<typeof DemoData>
 
@@ -150,8 +159,13 @@ async function insertHolders(tx: Tx, m: string, data: DemoData, cprKey: string):
   )
 }
 
-async function insertGuardians(tx: Tx, m: string, data: DemoData): Promise<void> {
-  await insertRows(tx, 'guardians', 'id text, municipality_id text, name text, email text', data.guardians.map((g) => ({ id: g.id, municipality_id: m, name: g.name, email: g.email })))
+async function insertGuardians(tx: Tx, m: string, data: DemoData, pinHashes: Map<string, string>): Promise<void> {
+  await insertRows(
+    tx,
+    'guardians',
+    'id text, municipality_id text, name text, email text, pin_hash text',
+    data.guardians.map((g) => ({ id: g.id, municipality_id: m, name: g.name, email: g.email, pin_hash: pinHashes.get(`guardian:${g.id}`) ?? null })),
+  )
   await insertRows(
     tx,
     'guardian_accounts',
@@ -186,7 +200,12 @@ export interface InsertOptions {
 export async function insertMunicipality(db: Db, input: DemoData, opts: InsertOptions = {}): Promise<LoadedCounts> {
   const data = DemoData.parse(input)
   // scrypt is deliberately slow; hash before the transaction so it does not hold the database.
-  const pinHashes = new Map(await Promise.all(data.staff.map(async (s) => [s.id, await hashPin(s.pin)] as const)))
+  const pinHashes = new Map(
+    await Promise.all([
+      ...data.staff.map(async (s) => [s.id, await hashPin(s.pin)] as const),
+      ...data.guardians.flatMap((g) => (g.kioskPin ? [(async () => [`guardian:${g.id}`, await hashPin(g.kioskPin!)] as const)()] : [])),
+    ]),
+  )
   const deps = { db, clock: opts.clock ?? systemClock, feed: opts.feed ?? new ChangeFeed() }
   await write(deps, async (tx) => {
     if (opts.requireEmpty) {
@@ -198,7 +217,7 @@ export async function insertMunicipality(db: Db, input: DemoData, opts: InsertOp
     await insertCatalogue(tx, m, data)
     await insertStaff(tx, m, data, pinHashes)
     await insertHolders(tx, m, data, opts.cprKey ?? DEMO_CPR_KEY)
-    await insertGuardians(tx, m, data)
+    await insertGuardians(tx, m, data, pinHashes)
     await recordAll(tx, data)
   })
   // PGlite has no autovacuum: without fresh statistics the planner sorts the whole change log

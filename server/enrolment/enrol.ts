@@ -1,9 +1,11 @@
 /**
  * Enrolment: an administrator creates a one-time code for a canteen; a new till trades it for a
  * terminal id and a device token. The token is returned once and stored only as its sha256.
+ * The code says what the terminal will be: a till (sells) or a parent kiosk (relays the guardian
+ * API, holds no pupil data); a terminal started as the other kind is refused.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { normalizeEnrolmentCode, type EnrolResponse } from '../../domain/sync'
+import { normalizeEnrolmentCode, type EnrolResponse, type TerminalKind } from '../../domain/sync'
 import type { ServerContext } from '../platform/context'
 import { randomToken, sha256Hex } from '../platform/crypto'
 import { audit } from '../platform/audit'
@@ -27,23 +29,25 @@ export async function createEnrolmentCode(
   ctx: ServerContext,
   locationId: string,
   ttlMs: number = DEFAULT_CODE_TTL_MS,
-): Promise<Result<{ code: string; expiresAt: string }, 'location-unknown'>> {
+  kind: TerminalKind = 'till',
+): Promise<Result<{ code: string; expiresAt: string; kind: TerminalKind }, 'location-unknown'>> {
   return write(ctx, async (tx) => {
     const { rows } = await tx.query('SELECT 1 FROM locations WHERE id = $1', [locationId])
     if (rows.length === 0) return refuse('location-unknown')
     const code = newCode()
     const expiresAt = new Date(tx.now.getTime() + ttlMs)
-    await tx.query('INSERT INTO enrolment_codes (code_hash, location_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+    await tx.query('INSERT INTO enrolment_codes (code_hash, location_id, created_at, expires_at, kind) VALUES ($1, $2, $3, $4, $5)', [
       sha256Hex(normalizeEnrolmentCode(code)),
       locationId,
       tx.now,
       expiresAt,
+      kind,
     ])
-    return ok({ code, expiresAt: expiresAt.toISOString() })
+    return ok({ code, expiresAt: expiresAt.toISOString(), kind })
   })
 }
 
-export type EnrolRefusal = 'code-unknown' | 'code-used' | 'code-expired'
+export type EnrolRefusal = 'code-unknown' | 'code-used' | 'code-expired' | 'kind-mismatch'
 
 /**
  * Trades a one-time code for a terminal and its device token.
@@ -58,7 +62,7 @@ export type EnrolRefusal = 'code-unknown' | 'code-used' | 'code-expired'
  */
 export async function enrolTerminal(
   ctx: ServerContext,
-  req: { code: string; name: string; requestId?: string; nextSeq?: number },
+  req: { code: string; name: string; requestId?: string; nextSeq?: number; kind?: TerminalKind },
 ): Promise<Result<EnrolResponse, EnrolRefusal>> {
   return write(ctx, async (tx) => {
     const codeHash = sha256Hex(normalizeEnrolmentCode(req.code))
@@ -70,8 +74,10 @@ export async function enrolTerminal(
       used_at: Date | null
       request_id: string | null
       terminal_id: string | null
+      kind: TerminalKind
+      location_name: string
     }>(
-      `SELECT e.location_id, l.municipality_id, e.expires_at, e.used_at, e.request_id, e.terminal_id
+      `SELECT e.location_id, l.municipality_id, l.name AS location_name, e.expires_at, e.used_at, e.request_id, e.terminal_id, e.kind
          FROM enrolment_codes e JOIN locations l ON l.id = e.location_id
         WHERE e.code_hash = $1
           FOR UPDATE OF e`,
@@ -80,20 +86,22 @@ export async function enrolTerminal(
     const code = rows[0]
     if (!code) return refuse('code-unknown')
     if (code.expires_at.getTime() <= tx.now.getTime()) return refuse(code.used_at ? 'code-used' : 'code-expired')
+    // A till given a kiosk's code (or the reverse) is refused before the code is spent.
+    if (req.kind !== undefined && req.kind !== code.kind) return refuse('kind-mismatch')
     const token = randomToken()
     if (code.used_at) {
       const repeat = req.requestId !== undefined && code.request_id === req.requestId && code.terminal_id !== null
       if (!repeat) return refuse('code-used')
       const renewed = await tx.query('UPDATE terminals SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [code.terminal_id, sha256Hex(token)])
       if (renewed.rows.length === 0) return refuse('code-used')
-      return ok({ terminalId: code.terminal_id!, token, locationId: code.location_id, municipalityId: code.municipality_id })
+      return ok({ terminalId: code.terminal_id!, token, locationId: code.location_id, municipalityId: code.municipality_id, kind: code.kind, locationName: code.location_name })
     }
 
     const terminalId = randomUUID()
     await tx.query(
-      `INSERT INTO terminals (id, municipality_id, location_id, name, token_hash, created_at, last_applied_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [terminalId, code.municipality_id, code.location_id, req.name, sha256Hex(token), tx.now, (req.nextSeq ?? 1) - 1],
+      `INSERT INTO terminals (id, municipality_id, location_id, name, token_hash, created_at, last_applied_seq, kind)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [terminalId, code.municipality_id, code.location_id, req.name, sha256Hex(token), tx.now, (req.nextSeq ?? 1) - 1, code.kind],
     )
     await tx.query('UPDATE enrolment_codes SET used_at = $2, terminal_id = $3, request_id = $4 WHERE code_hash = $1', [
       codeHash,
@@ -101,7 +109,7 @@ export async function enrolTerminal(
       terminalId,
       req.requestId ?? null,
     ])
-    return ok({ terminalId, token, locationId: code.location_id, municipalityId: code.municipality_id })
+    return ok({ terminalId, token, locationId: code.location_id, municipalityId: code.municipality_id, kind: code.kind, locationName: code.location_name })
   })
 }
 
@@ -110,6 +118,7 @@ export interface Terminal {
   municipalityId: string
   locationId: string
   name: string
+  kind: TerminalKind
 }
 
 /**
@@ -132,12 +141,12 @@ export async function revokeTerminal(ctx: ServerContext, terminalId: string, act
   })
 }
 
-/** The till behind a device token, or null (unknown or revoked). */
+/** The terminal (till or kiosk) behind a device token, or null (unknown or revoked). */
 export async function terminalByToken(sql: Sql, token: string): Promise<Terminal | null> {
-  const { rows } = await sql.query<{ id: string; municipality_id: string; location_id: string; name: string }>(
-    'SELECT id, municipality_id, location_id, name FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL',
+  const { rows } = await sql.query<{ id: string; municipality_id: string; location_id: string; name: string; kind: TerminalKind }>(
+    'SELECT id, municipality_id, location_id, name, kind FROM terminals WHERE token_hash = $1 AND revoked_at IS NULL',
     [sha256Hex(token)],
   )
   const t = rows[0]
-  return t ? { id: t.id, municipalityId: t.municipality_id, locationId: t.location_id, name: t.name } : null
+  return t ? { id: t.id, municipalityId: t.municipality_id, locationId: t.location_id, name: t.name, kind: t.kind } : null
 }

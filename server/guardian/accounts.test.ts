@@ -51,6 +51,7 @@ describe('a guardian’s overview', () => {
             { number: f.alice.oldCard, status: 'replaced' },
             { number: f.alice.card, status: 'active' },
           ]),
+          note: null,
         },
       ],
     })

@@ -36,6 +36,8 @@ export interface GuardianAccount {
   /** null: every canteen of the municipality. */
   allowedLocationIds: string[] | null
   cards: { number: string; status: 'active' | 'replaced' | 'lost' }[]
+  /** The guardian's note to the canteen staff, shown on the till when the card is scanned; null: none. */
+  note: string | null
 }
 
 interface AccountRow {
@@ -49,13 +51,14 @@ interface AccountRow {
   limit_month: number | null
   denied_category_ids: string[]
   allowed_location_ids: string[] | null
+  note: string | null
 }
 
 /** The guardian's linked accounts (all, or the one `accountId`), by holder name. */
 async function linkedAccounts(sql: Sql, guardianId: string, accountId: string | null): Promise<GuardianAccount[]> {
   const { rows } = await sql.query<AccountRow>(
     `SELECT a.id, h.name AS holder_name, h.photo_id, a.balance, a.status, a.limit_day, a.limit_week, a.limit_month,
-            a.denied_category_ids, a.allowed_location_ids
+            a.denied_category_ids, a.allowed_location_ids, a.note
        FROM guardian_accounts ga
        JOIN accounts a ON a.id = ga.account_id
        JOIN holders h ON h.id = a.holder_id
@@ -77,6 +80,7 @@ async function linkedAccounts(sql: Sql, guardianId: string, accountId: string | 
     deniedCategoryIds: a.denied_category_ids,
     allowedLocationIds: a.allowed_location_ids,
     cards: cards.rows.filter((c) => c.account_id === a.id).map((c) => ({ number: c.number, status: c.status })),
+    note: a.note,
   }))
 }
 
@@ -145,7 +149,7 @@ export async function setBlocked(ctx: ServerContext, g: GuardianPrincipal, accou
   return getAccount(ctx, g, accountId)
 }
 
-async function isLinked(sql: Sql, g: GuardianPrincipal, accountId: string): Promise<boolean> {
+export async function isLinked(sql: Sql, g: GuardianPrincipal, accountId: string): Promise<boolean> {
   const { rows } = await sql.query<{ one: number }>(
     `SELECT 1 AS one FROM guardian_accounts ga JOIN accounts a ON a.id = ga.account_id
       WHERE ga.guardian_id = $1 AND ga.account_id = $2 AND a.municipality_id = $3`,
@@ -158,7 +162,7 @@ async function isLinked(sql: Sql, g: GuardianPrincipal, accountId: string): Prom
  * One rule change: the account's lock, the link checked under it, `check` (may refuse), the
  * update, the audit entry and the change row, in one transaction.
  */
-async function changeRules<R extends string>(
+export async function changeRules<R extends string>(
   ctx: ServerContext,
   g: GuardianPrincipal,
   accountId: string,

@@ -54,3 +54,13 @@ export function simulatedSignInForm(action: string, state: string, nonce: string
 ${choices}
 <form method="post" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="deny" value="true"><button type="submit">${say({ da: 'Afvis', en: 'Decline' })}</button></form>`
 }
+
+/**
+ * Before the sign-in: which kiosk the parent is about to let in, and where it stands. A code read
+ * off someone else's screen (or sent by a stranger) names a kiosk the parent is not standing at.
+ */
+export function kioskConfirmation(kiosk: { name: string; location: string }, authorizationUrl: string): string {
+  return `${paragraph({ da: `Du logger ind på kiosken »${kiosk.name}« på ${kiosk.location}.`, en: `You are signing in at the kiosk “${kiosk.name}” at ${kiosk.location}.` })}
+${paragraph({ da: 'Står du ikke ved den kiosk, så luk siden.', en: 'If you are not standing at that kiosk, close this page.' })}
+<p><a href="${escapeHtml(authorizationUrl)}">${say({ da: 'Fortsæt til MitID', en: 'Continue to MitID' })}</a></p>`
+}

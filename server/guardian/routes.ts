@@ -7,6 +7,7 @@
  *   GET  /guardian/verify?user_code=          phone: the code -> where to sign in (the identity provider)
  *   GET  /guardian/callback?code=&state=      phone: the identity provider's answer; approves the kiosk
  *   POST /guardian/token                      kiosk: polls; RFC 8628 errors, then the session token
+ *   POST /guardian/pin-session                kiosk only (Kantine-Kiosk): card + PIN → the same session (pin-routes.ts)
  *   DELETE /guardian/session                  sign-out
  *   GET/POST /guardian/accounts, GET /guardian/accounts/:id, POST .../block|unblock,
  *   PUT .../limits|permissions|places         guardian session
@@ -15,14 +16,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { bearerToken } from '../platform/auth'
+import { bearerToken, kioskOf } from '../platform/auth'
 import type { ServerContext } from '../platform/context'
 import { HttpError, badRequest, parseInput } from '../platform/errors'
-import type { Result } from '../platform/result'
+import { guardianAreas } from './areas'
+import { AccountParams, answer, perGuardian, rateLimit } from './http'
 import { getAccount, linkAccount, listAccounts, setAllowedPlaces, setBlocked, setLimits, setPermissions, type GuardianAccount } from './accounts'
-import { codeForm, paragraph, sendPage, simulatedSignInForm, wantsHtml } from './phone-pages'
+import { codeForm, kioskConfirmation, paragraph, sendPage, simulatedSignInForm, wantsHtml } from './phone-pages'
+import { pinSessionRoutes } from './pin-routes'
 import { SIMULATED_AUTHORIZE_PATH, SimulatedIdentity, identityProvider, type IdentityOption, type IdentityProvider } from './identity'
-import { createDeviceGrant, decideGrant, guardianOf, pollDeviceGrant, requireGuardian, revokeSession, startVerification } from './session'
+import { createDeviceGrant, decideGrant, guardianOf, pollDeviceGrant, requireGuardian, revokeSession, startVerification, tokenAnswer } from './session'
 
 export interface GuardianRateLimits {
   /** POST /guardian/device: grants started. */
@@ -33,10 +36,12 @@ export interface GuardianRateLimits {
   verify: number
   /** POST /guardian/accounts, per guardian: guessing CPR and card pairs. */
   link: number
+  /** POST /guardian/pin-session, per address (the per-card lock is the real brake: pin.ts). */
+  pin: number
 }
 
 /** Requests per minute and client address (linking: per guardian). */
-export const GUARDIAN_RATE_LIMITS: GuardianRateLimits = { device: 30, token: 120, verify: 30, link: 10 }
+export const GUARDIAN_RATE_LIMITS: GuardianRateLimits = { device: 30, token: 120, verify: 30, link: 10, pin: 30 }
 
 export interface GuardianOptions {
   /** 'off' (default): no sign-in (POST /guardian/device answers 503); 'simulated': the demo's stand-in broker; or a provider. */
@@ -60,36 +65,11 @@ const SimulatedSignIn = z.union([
   // A form posts the text 'true'.
   z.object({ state: z.string().min(1).max(200), deny: z.union([z.literal(true), z.literal('true')]) }).strict(),
 ])
-const AccountParams = z.object({ id: z.string().min(1).max(64) })
 const LinkRequest = z.object({ cpr: z.string().max(20), cardNumber: z.string().max(40) }).strict()
 const LimitOre = z.number().int().min(0).max(100_000_000).nullable()
 const LimitsRequest = z.object({ day: LimitOre, week: LimitOre, month: LimitOre }).strict()
 const PermissionsRequest = z.object({ deniedCategoryIds: z.array(z.string().min(1).max(64)).max(200) }).strict()
 const PlacesRequest = z.object({ allowedLocationIds: z.array(z.string().min(1).max(64)).min(1).max(200).nullable() }).strict()
-
-const refusals: Record<string, () => HttpError> = {
-  'account-unknown': () => new HttpError(404, 'account-unknown', 'no such account among yours'),
-  'cpr-invalid': () => new HttpError(400, 'cpr-invalid', 'a CPR number is 10 digits and starts with a date of birth (DDMMYY)'),
-  'card-number-invalid': () => new HttpError(400, 'card-number-invalid', 'a card number is 4 to 24 letters and digits'),
-  'category-unknown': () => new HttpError(400, 'category-unknown', 'a category that is not one of your municipality’s'),
-  'location-unknown': () => new HttpError(400, 'location-unknown', 'a canteen that is not one of your municipality’s'),
-  'code-unknown': () => new HttpError(404, 'code-unknown', 'unknown or expired code: start again at the kiosk'),
-}
-
-function answer<T>(result: Result<T, string>): T {
-  if (result.ok) return result.value
-  throw refusals[result.reason]?.() ?? badRequest(result.reason)
-}
-
-const rateLimit = (max: number) => ({ rateLimit: { max, timeWindow: 60_000 } })
-
-/**
- * Linking is limited per guardian, not per address: the kiosks of a school share one address, and
- * a guesser needs a session (a MitID sign-in) anyway. The session hook has run by then.
- */
-const perGuardian = (max: number) => ({
-  rateLimit: { max, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => (request.guardian ? `guardian:${request.guardian.id}` : request.ip) },
-})
 
 function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`
@@ -115,7 +95,9 @@ export async function guardianRoutes(app: FastifyInstance, opts: { ctx: ServerCo
   app.post('/guardian/device', { config: rateLimit(limits.device) }, async (request) => {
     parseInput(DeviceRequest, request.body ?? {}, 'device authorization request')
     identityOrOff()
-    const grant = await createDeviceGrant(ctx)
+    // A kiosk names itself (Kantine-Kiosk): the phone then says which kiosk it signs in at.
+    const kiosk = await kioskOf(ctx.db, request)
+    const grant = await createDeviceGrant(ctx, kiosk?.id ?? null)
     const verification = `${baseUrl(request)}/guardian/verify`
     return {
       device_code: grant.deviceCode,
@@ -137,8 +119,11 @@ export async function guardianRoutes(app: FastifyInstance, opts: { ctx: ServerCo
     }
     const started = await startVerification(ctx, query.user_code)
     if (!started.ok && html) return sendPage(reply, 404, SIGN_IN_TITLE, codeForm('/guardian/verify', CODE_UNKNOWN_TEXT))
-    const authorizationUrl = provider.authorizationUrl({ ...answer(started), redirectUri: `${baseUrl(request)}${CALLBACK_PATH}` })
-    return html ? reply.redirect(authorizationUrl, 302) : { authorizationUrl }
+    const { state, nonce, kiosk } = answer(started)
+    const authorizationUrl = provider.authorizationUrl({ state, nonce, redirectUri: `${baseUrl(request)}${CALLBACK_PATH}` })
+    if (!html) return { authorizationUrl, kiosk }
+    // The parent sees which kiosk they are about to let in before they sign in.
+    return kiosk ? sendPage(reply, 200, SIGN_IN_TITLE, kioskConfirmation(kiosk, authorizationUrl)) : reply.redirect(authorizationUrl, 302)
   })
 
   app.get(CALLBACK_PATH, { config: rateLimit(limits.verify) }, async (request, reply) => {
@@ -177,9 +162,10 @@ export async function guardianRoutes(app: FastifyInstance, opts: { ctx: ServerCo
       // RFC 8628 3.5: 400 with the error code; ours also carries a message (ErrorBody).
       return reply.code(400).send({ error: polled.reason, message: pollMessages[polled.reason] })
     }
-    const s = polled.value
-    return { access_token: s.token, token_type: 'Bearer', expires_in: s.expiresIn, guardian: { id: s.guardian.id, name: s.guardian.name } }
+    return tokenAnswer(polled.value)
   })
+
+  pinSessionRoutes(app, ctx, limits.pin)
 
   app.delete('/guardian/session', async (request, reply) => {
     const token = bearerToken(request)
@@ -230,6 +216,8 @@ export async function guardianRoutes(app: FastifyInstance, opts: { ctx: ServerCo
       const body = parseInput(PlacesRequest, request.body, 'allowed places')
       return answer(await setAllowedPlaces(ctx, guardianOf(request), id, body.allowedLocationIds))
     })
+
+    for (const area of guardianAreas) await own.register(area, { ctx })
   })
 }
 

@@ -15,7 +15,7 @@ import type { ServerContext } from '../platform/context'
 import { randomToken, sha256Hex } from '../platform/crypto'
 import { unauthorized } from '../platform/errors'
 import { ok, refuse, type Result } from '../platform/result'
-import { write } from '../platform/tx'
+import { write, type Tx } from '../platform/tx'
 import type { IdentityClaims } from './identity'
 
 export const SESSION_TTL_MS = 15 * 60_000
@@ -54,14 +54,15 @@ export interface DeviceGrant {
   interval: number
 }
 
-export async function createDeviceGrant(ctx: ServerContext): Promise<DeviceGrant> {
+/** `kioskId`: the kiosk that asked (its Kantine-Kiosk header), so the phone can name where it signs in. */
+export async function createDeviceGrant(ctx: ServerContext, kioskId: string | null = null): Promise<DeviceGrant> {
   const deviceCode = randomToken()
   const code = userCode()
   await write(ctx, (tx) =>
     tx.query(
-      `INSERT INTO guardian_device_grants (device_code_hash, user_code, interval_seconds, expires_at, created_at)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [sha256Hex(deviceCode), code, POLL_INTERVAL_SECONDS, new Date(tx.now.getTime() + DEVICE_GRANT_TTL_MS), tx.now],
+      `INSERT INTO guardian_device_grants (device_code_hash, user_code, interval_seconds, expires_at, created_at, kiosk_terminal_id)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [sha256Hex(deviceCode), code, POLL_INTERVAL_SECONDS, new Date(tx.now.getTime() + DEVICE_GRANT_TTL_MS), tx.now, kioskId],
     ),
   )
   return { deviceCode, userCode: code, expiresIn: DEVICE_GRANT_TTL_MS / 1000, interval: POLL_INTERVAL_SECONDS }
@@ -73,24 +74,41 @@ export function normalizeUserCode(input: string): string | null {
   return /^[A-Z]{8}$/.test(letters) ? `${letters.slice(0, 4)}-${letters.slice(4)}` : null
 }
 
+/** The kiosk a sign-in happens at, as the phone names it: the kiosk's name and its school's canteen. */
+export interface KioskPlace {
+  name: string
+  location: string
+}
+
 /**
  * The phone opened a user code: the grant gets the OIDC state and nonce of its sign-in. A code
- * that is unknown, expired or already decided is refused alike.
+ * that is unknown, expired or already decided is refused alike. The kiosk that asked for the
+ * code (null: one that did not name itself) is named to the parent before they sign in.
  */
-export async function startVerification(ctx: ServerContext, code: string): Promise<Result<{ state: string; nonce: string }, 'code-unknown'>> {
+export async function startVerification(
+  ctx: ServerContext,
+  code: string,
+): Promise<Result<{ state: string; nonce: string; kiosk: KioskPlace | null }, 'code-unknown'>> {
   const normalized = normalizeUserCode(code)
   if (!normalized) return refuse('code-unknown')
   const state = randomToken()
   const nonce = randomToken()
   const { rows } = await write(ctx, (tx) =>
-    tx.query<{ user_code: string }>(
-      `UPDATE guardian_device_grants SET oidc_state = $2, oidc_nonce = $3
-        WHERE user_code = $1 AND status = 'pending' AND expires_at > $4
-        RETURNING user_code`,
+    tx.query<{ kiosk_name: string | null; location_name: string | null }>(
+      `UPDATE guardian_device_grants g SET oidc_state = $2, oidc_nonce = $3
+         FROM guardian_device_grants before
+         LEFT JOIN terminals t ON t.id = before.kiosk_terminal_id
+         LEFT JOIN locations l ON l.id = t.location_id
+        WHERE before.device_code_hash = g.device_code_hash
+          AND g.user_code = $1 AND g.status = 'pending' AND g.expires_at > $4
+        RETURNING t.name AS kiosk_name, l.name AS location_name`,
       [normalized, state, nonce, tx.now],
     ),
   )
-  return rows[0] ? ok({ state, nonce }) : refuse('code-unknown')
+  const row = rows[0]
+  if (!row) return refuse('code-unknown')
+  const kiosk = row.kiosk_name !== null && row.location_name !== null ? { name: row.kiosk_name, location: row.location_name } : null
+  return ok({ state, nonce, kiosk })
 }
 
 /**
@@ -165,19 +183,33 @@ export async function pollDeviceGrant(ctx: ServerContext, deviceCode: string): P
       return refuse('authorization_pending')
     }
     await tx.query(`UPDATE guardian_device_grants SET status = 'used', last_polled_at = $2 WHERE device_code_hash = $1`, [grant.device_code_hash, tx.now])
-    const g = await tx.query<{ id: string; name: string; municipality_id: string }>('SELECT id, name, municipality_id FROM guardians WHERE id = $1', [grant.guardian_id])
-    const guardian = g.rows[0]
-    if (!guardian) return refuse('invalid_grant')
-    const token = randomToken()
-    await audit(tx, { municipalityId: guardian.municipality_id, actor: `guardian:${guardian.id}`, action: 'guardian.sign-in', details: { method: 'device' }, at: tx.now })
-    await tx.query('INSERT INTO guardian_sessions (token_hash, guardian_id, expires_at, created_at) VALUES ($1, $2, $3, $4)', [
-      sha256Hex(token),
-      guardian.id,
-      new Date(tx.now.getTime() + SESSION_TTL_MS),
-      tx.now,
-    ])
-    return ok({ token, expiresIn: SESSION_TTL_MS / 1000, guardian: { id: guardian.id, name: guardian.name, municipalityId: guardian.municipality_id } })
+    const session = await startSession(tx, grant.guardian_id, { method: 'device' })
+    return session ? ok(session) : refuse('invalid_grant')
   })
+}
+
+/**
+ * A new session for a guardian (null: no such guardian), audited with how they signed in. Shared
+ * by the device grant and the kiosk PIN (pin.ts).
+ */
+export async function startSession(tx: Tx, guardianId: string, details: { method: 'device' | 'pin'; kioskId?: string }): Promise<Session | null> {
+  const g = await tx.query<{ id: string; name: string; municipality_id: string }>('SELECT id, name, municipality_id FROM guardians WHERE id = $1', [guardianId])
+  const guardian = g.rows[0]
+  if (!guardian) return null
+  const token = randomToken()
+  await audit(tx, { municipalityId: guardian.municipality_id, actor: `guardian:${guardian.id}`, action: 'guardian.sign-in', details, at: tx.now })
+  await tx.query('INSERT INTO guardian_sessions (token_hash, guardian_id, expires_at, created_at) VALUES ($1, $2, $3, $4)', [
+    sha256Hex(token),
+    guardian.id,
+    new Date(tx.now.getTime() + SESSION_TTL_MS),
+    tx.now,
+  ])
+  return { token, expiresIn: SESSION_TTL_MS / 1000, guardian: { id: guardian.id, name: guardian.name, municipalityId: guardian.municipality_id } }
+}
+
+/** The answer of POST /guardian/token and POST /guardian/pin-session (RFC 6749 5.1, plus who signed in). */
+export function tokenAnswer(s: Session) {
+  return { access_token: s.token, token_type: 'Bearer' as const, expires_in: s.expiresIn, guardian: { id: s.guardian.id, name: s.guardian.name } }
 }
 
 // --- sessions -----------------------------------------------------------------------------------

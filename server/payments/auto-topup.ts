@@ -20,8 +20,9 @@ import type { ServerContext } from '../platform/context'
 import { postLedger } from '../money/ledger'
 import { lockEntities, lockKey } from '../money/locks'
 import { ok, refuse, type Result } from '../platform/result'
-import { write } from '../platform/tx'
+import { write, type Tx } from '../platform/tx'
 import type { Clock, Timers } from '../platform/clock'
+import type { Sql } from '../db'
 import type { DeclineReason } from './provider'
 
 /** øre: "under 50 kr" */
@@ -214,11 +215,16 @@ export class TopupWorker {
 
 export type AgreementRefusal = 'payments-off' | 'account-unknown' | 'account-blocked' | 'amount-invalid' | DeclineReason
 
-/** A guardian saves a payment card for auto top-up of `amount` (whole kroner, in øre). */
-export async function createTopupAgreement(
+/**
+ * A guardian saves a payment card for auto top-up of `amount` (whole kroner, in øre). `check`
+ * runs under the account's lock right before the agreement is written (the guardian's link, "one
+ * exists already"): the provider is called before it, outside the lock, so a refusal there
+ * leaves a saved card at the provider that nothing charges.
+ */
+export async function createTopupAgreement<R extends string = never>(
   ctx: ServerContext,
-  req: { accountId: string; cardToken: string; amount: number; idempotencyKey: string; actor?: string },
-): Promise<Result<{ agreementId: string }, AgreementRefusal>> {
+  req: { accountId: string; cardToken: string; amount: number; idempotencyKey: string; actor?: string; check?: (tx: Tx) => Promise<R | null> },
+): Promise<Result<{ agreementId: string }, AgreementRefusal | R>> {
   if (!ctx.payments) return refuse('payments-off')
   if (!isWholeKroner(req.amount)) return refuse('amount-invalid')
   const { rows } = await ctx.db.query<{ status: string }>('SELECT status FROM accounts WHERE id = $1', [req.accountId])
@@ -230,9 +236,12 @@ export async function createTopupAgreement(
     await lockEntities(tx, [lockKey.account(req.accountId)])
     const head = await accountHead(tx, req.accountId)
     if (!head) return refuse('account-unknown')
+    const refusal = (await req.check?.(tx)) ?? null
+    if (refusal !== null) return refuse(refusal)
+    if (head.status !== 'active') return refuse('account-blocked')
     await tx.query(
-      `UPDATE accounts SET topup_agreement_id = $2, topup_amount = $3, topup_status = 'active', topup_updated_at = $4 WHERE id = $1`,
-      [req.accountId, agreement.id, req.amount, tx.now],
+      `UPDATE accounts SET topup_agreement_id = $2, topup_amount = $3, topup_status = 'active', topup_updated_at = $4, topup_idempotency_key = $5 WHERE id = $1`,
+      [req.accountId, agreement.id, req.amount, tx.now, req.idempotencyKey],
     )
     await audit(tx, {
       municipalityId: head.municipality_id,
@@ -244,5 +253,93 @@ export async function createTopupAgreement(
       at: tx.now,
     })
     return ok({ agreementId: agreement.id })
+  })
+}
+
+/** Why an auto top-up stopped, in the guide's words: the payment card's trouble, or the canteen card blocked. */
+export type TopupStopReason = 'card-expired' | 'card-blocked' | 'insufficient-funds' | 'card-declined' | 'account-blocked'
+
+export interface TopupAgreementView {
+  /** øre */
+  amount: number
+  status: 'active' | 'failed' | 'cancelled'
+  /** When the agreement got its current status (created, failed, cancelled). */
+  since: string
+  stoppedBecause: TopupStopReason | null
+  /** The guide's remedy for a failed agreement: cancel it and make a new one. */
+  remedy: 'cancel-and-create' | null
+}
+
+const STOP_REASONS: Record<string, TopupStopReason> = {
+  'card-expired': 'card-expired',
+  'card-blocked': 'card-blocked',
+  'insufficient-funds': 'insufficient-funds',
+  'card-declined': 'card-declined',
+  'account-blocked': 'account-blocked',
+}
+
+/**
+ * The account's agreement and, when it stopped or cannot work, why: a blocked canteen card
+ * first (an active agreement cannot top up a blocked account either), else the failed charge's
+ * reason. A provider's other refusals (an agreement it no longer honours) read as declined.
+ */
+export async function topupAgreementView(sql: Sql, accountId: string): Promise<TopupAgreementView | null> {
+  const { rows } = await sql.query<{ status: 'active' | 'blocked'; topup_status: TopupAgreementView['status'] | null; topup_amount: number | null; topup_updated_at: Date | null }>(
+    'SELECT status, topup_status, topup_amount, topup_updated_at FROM accounts WHERE id = $1',
+    [accountId],
+  )
+  const a = rows[0]
+  if (!a || a.topup_status === null) return null
+  let stoppedBecause: TopupStopReason | null = null
+  if (a.topup_status !== 'cancelled' && a.status === 'blocked') stoppedBecause = 'account-blocked'
+  else if (a.topup_status === 'failed') {
+    const failed = await sql.query<{ failure: string | null }>(
+      `SELECT failure FROM topup_jobs WHERE account_id = $1 AND status = 'failed' ORDER BY finished_at DESC NULLS LAST, created_at DESC LIMIT 1`,
+      [accountId],
+    )
+    stoppedBecause = STOP_REASONS[failed.rows[0]?.failure ?? ''] ?? 'card-declined'
+  }
+  return {
+    amount: Number(a.topup_amount),
+    status: a.topup_status,
+    since: (a.topup_updated_at ?? new Date(0)).toISOString(),
+    stoppedBecause,
+    remedy: a.topup_status === 'failed' ? 'cancel-and-create' : null,
+  }
+}
+
+/**
+ * Cancels the account's agreement (active or failed): no further charges; a queued job finds it
+ * inactive and stops. `check` runs under the account's lock first (the guardian's link).
+ * The saved card stays at the provider (the interface has no call to delete it); nothing charges it.
+ */
+export async function cancelTopupAgreement<R extends string = never>(
+  ctx: ServerContext,
+  accountId: string,
+  actor: string,
+  check?: (tx: Tx) => Promise<R | null>,
+): Promise<Result<null, 'account-unknown' | 'auto-topup-none' | R>> {
+  return write(ctx, async (tx) => {
+    await lockEntities(tx, [lockKey.account(accountId)])
+    const refusal = (await check?.(tx)) ?? null
+    if (refusal !== null) return refuse(refusal)
+    const { rows } = await tx.query<{ municipality_id: string; topup_status: string | null; topup_amount: number | null }>(
+      'SELECT municipality_id, topup_status, topup_amount FROM accounts WHERE id = $1',
+      [accountId],
+    )
+    const a = rows[0]
+    if (!a) return refuse('account-unknown')
+    if (a.topup_status === null || a.topup_status === 'cancelled') return refuse('auto-topup-none')
+    await tx.query(`UPDATE accounts SET topup_status = 'cancelled', topup_updated_at = $2 WHERE id = $1`, [accountId, tx.now])
+    await audit(tx, {
+      municipalityId: a.municipality_id,
+      actor,
+      action: 'auto-topup.cancelled',
+      entity: 'account',
+      entityId: accountId,
+      details: { amount: Number(a.topup_amount), was: a.topup_status },
+      at: tx.now,
+    })
+    return ok(null)
   })
 }

@@ -5,6 +5,9 @@
  *
  * A blocked account takes no deposits: checked before authorising and again before capturing
  * (an authorisation that is not captured costs the payer nothing).
+ *
+ * Once booked, the receipt goes to the payer's e-mail through the chosen mailer (platform/
+ * mailer.ts), after COMMIT and once per payment (its key), however often the capture is reported.
  */
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
@@ -16,7 +19,8 @@ import type { ServerContext } from '../platform/context'
 import { postLedger } from '../money/ledger'
 import { lockEntities, lockKey } from '../money/locks'
 import { ok, refuse, type Result } from '../platform/result'
-import { write } from '../platform/tx'
+import { write, type Tx } from '../platform/tx'
+import { receiptMail } from './receipt'
 import type { DeclineReason, ProviderEvent } from './provider'
 
 export interface DepositRequest {
@@ -28,6 +32,8 @@ export interface DepositRequest {
   acceptedTerms: boolean
   /** The caller's retry key: the same key never pays twice. */
   idempotencyKey: string
+  /** Under the account's lock, before a new payment is opened: may the caller pay into it? (false: 'account-unknown'). */
+  mayPay?: (tx: Tx) => Promise<boolean>
 }
 
 export type DepositRefusal = 'payments-off' | 'amount-invalid' | 'email-invalid' | 'terms-not-accepted' | 'account-unknown' | 'account-blocked' | DeclineReason
@@ -44,6 +50,7 @@ const Email = z.email()
 async function openPayment(ctx: ServerContext, req: DepositRequest): Promise<Result<{ id: string; status: string; providerRef: string | null }, 'account-unknown' | 'account-blocked'>> {
   return write(ctx, async (tx) => {
     await lockEntities(tx, [lockKey.account(req.accountId)])
+    if (req.mayPay && !(await req.mayPay(tx))) return refuse('account-unknown')
     const existing = await tx.query<{ id: string; status: string; provider_ref: string | null }>(
       'SELECT id, status, provider_ref FROM payments WHERE idempotency_key = $1',
       [req.idempotencyKey],
@@ -119,17 +126,17 @@ export async function completeDeposit(ctx: ServerContext, providerRef: string): 
   )
   const payment = rows[0]
   if (!payment) return 'unknown-payment'
-  return write(ctx, async (tx) => {
+  const booked = await write(ctx, async (tx) => {
     await lockEntities(tx, [lockKey.account(payment.account_id)])
-    const claimed = await tx.query<{ amount: number; municipality_id: string }>(
+    const claimed = await tx.query<{ amount: number; municipality_id: string; receipt_email: string | null }>(
       `UPDATE payments p SET status = 'captured', updated_at = $2
          FROM accounts a
         WHERE p.id = $1 AND p.status <> 'captured' AND a.id = p.account_id
-       RETURNING p.amount, a.municipality_id`,
+       RETURNING p.amount, a.municipality_id, p.receipt_email`,
       [payment.id, tx.now],
     )
     const c = claimed.rows[0]
-    if (!c) return 'already-booked'
+    if (!c) return null
     // Captured money is booked even if the account was blocked since the capture began: it is the
     // holder's money now; a payout or refund is the way back.
     const posted = await postLedger(tx, { accountId: payment.account_id, kind: 'deposit', amount: c.amount, paymentRef: payment.id, at: tx.now })
@@ -143,8 +150,22 @@ export async function completeDeposit(ctx: ServerContext, providerRef: string): 
       at: tx.now,
     })
     await recordChange(tx, 'account', payment.account_id)
-    return 'booked'
+    return { amount: Number(c.amount), email: c.receipt_email, balance: posted.balanceAfter, at: tx.now }
   })
+  if (!booked) return 'already-booked'
+  if (booked.email) await sendReceipt(ctx, { paymentId: payment.id, accountId: payment.account_id, ...booked, email: booked.email })
+  return 'booked'
+}
+
+/** The money is booked whatever happens here: a mail that fails is logged, not retried. */
+async function sendReceipt(ctx: ServerContext, r: { paymentId: string; accountId: string; amount: number; email: string; balance: number; at: Date }): Promise<void> {
+  if (!ctx.mailer) return
+  try {
+    const { rows } = await ctx.db.query<{ name: string }>('SELECT h.name FROM accounts a JOIN holders h ON h.id = a.holder_id WHERE a.id = $1', [r.accountId])
+    await ctx.mailer.send(receiptMail({ ...r, holderName: rows[0]?.name ?? '' }), ctx.clock.now())
+  } catch (error) {
+    ctx.log.error({ err: error, paymentId: r.paymentId }, 'top-up receipt: the mail could not be sent')
+  }
 }
 
 async function captureFailed(ctx: ServerContext, providerRef: string, reason: string): Promise<void> {

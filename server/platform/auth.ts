@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import { safeEqual } from './crypto'
 import type { Db } from '../db'
 import { terminalByToken, type Terminal } from '../enrolment/enrol'
-import { forbidden, unauthorized } from './errors'
+import { HttpError, forbidden, unauthorized } from './errors'
 import { adminByToken, type AdminPrincipal } from '../admin/tokens'
 
 declare module 'fastify' {
@@ -29,6 +29,35 @@ export function requireTerminal(db: Db) {
     const terminal = await terminalByToken(db, token)
     if (!terminal) throw unauthorized('unknown or revoked device token')
     request.terminal = terminal
+  }
+}
+
+/**
+ * A parent kiosk names itself on the guardian routes with its own device token in this header
+ * (the Authorization header carries the guardian's session). The core adds it; a browser
+ * elsewhere has no kiosk token to send.
+ */
+export const KIOSK_HEADER = 'kantine-kiosk'
+
+/** The kiosk behind the request's kiosk header; null when there is none, or it is unknown, revoked or a till's. */
+export async function kioskOf(db: Db, request: FastifyRequest): Promise<Terminal | null> {
+  const header = request.headers[KIOSK_HEADER]
+  if (typeof header !== 'string' || header.length === 0 || header.length > 200) return null
+  const terminal = await terminalByToken(db, header.trim())
+  return terminal?.kind === 'kiosk' ? terminal : null
+}
+
+/** The kiosk behind the header, or 401 kiosk-required: for what only a kiosk may do (the PIN sign-in). */
+export async function requireKiosk(db: Db, request: FastifyRequest): Promise<Terminal> {
+  const kiosk = await kioskOf(db, request)
+  if (!kiosk) throw new HttpError(401, 'kiosk-required', 'only a parent kiosk may do this (Kantine-Kiosk: <its device token>)')
+  return kiosk
+}
+
+/** onRequest hook after `requireTerminal` where a kiosk has no business: sales, pupil data. */
+export async function refuseKiosk(request: FastifyRequest): Promise<void> {
+  if (request.terminal?.kind === 'kiosk') {
+    throw new HttpError(403, 'kiosk-terminal', 'a parent kiosk neither sells nor holds pupil data: it has no sync')
   }
 }
 

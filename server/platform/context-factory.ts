@@ -4,6 +4,7 @@ import { DEMO_CPR_KEY } from './crypto'
 import { silentLog, type Log, type ServerContext } from './context'
 import type { Db } from '../db'
 import { ChangeFeed } from './feed'
+import { createMailer, type MailerOption } from './mailer'
 import { TopupWorker } from '../payments/auto-topup'
 import { listenToProvider } from '../payments/deposits'
 import type { PaymentProvider } from '../payments/provider'
@@ -24,6 +25,8 @@ export interface ContextOptions {
   /** Default: the demo key (demo and test data only; cli.ts requires a real one otherwise). */
   cprKey?: string
   timers?: Timers
+  /** Default 'off': no mail is sent. */
+  mailer?: MailerOption
 }
 
 export function paymentsMode(option: PaymentsOption | undefined): 'off' | 'simulated' | 'provider' {
@@ -57,6 +60,7 @@ export function createContext(opts: ContextOptions): RunningContext {
     clock,
     feed: new ChangeFeed(),
     payments,
+    mailer: createMailer(opts.mailer, opts.db),
     cprKey: opts.cprKey ?? DEMO_CPR_KEY,
     log,
     kickTopups: () => topups.kick(),

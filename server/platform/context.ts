@@ -2,6 +2,7 @@ import type { Clock } from './clock'
 import type { Db } from '../db'
 import type { ChangeFeed } from './feed'
 import type { PaymentProvider } from '../payments/provider'
+import type { Mailer } from './mailer'
 import type { WriteDeps } from './tx'
 
 /** The subset of a pino/Fastify logger the services use. */
@@ -20,6 +21,8 @@ export interface ServerContext extends WriteDeps {
   readonly feed: ChangeFeed
   /** null: payments are off (no provider configured): top-ups are refused, auto top-ups wait. */
   readonly payments: PaymentProvider | null
+  /** null: no mail is sent (receipts included); chosen explicitly (platform/mailer.ts). */
+  readonly mailer: Mailer | null
   /** The key CPR numbers are hashed under (platform/crypto.ts resolveCprKey); never in the database. */
   readonly cprKey: string
   readonly log: Log

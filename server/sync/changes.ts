@@ -46,11 +46,12 @@ export interface AccountSnapshotRow extends AccountRulesRow {
   municipality_id: string
   holder_name: string
   photo_id: string | null
+  note: string | null
 }
 
 /** The SELECT list and FROM of `AccountSnapshotRow` (apply-sale.ts reads it together with the card). */
 export const ACCOUNT_SNAPSHOT_COLUMNS = `a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
-            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo_id`
+            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo_id, a.note`
 
 /**
  * The account as a till stores it, with the spend of the periods current when the row is written
@@ -72,6 +73,7 @@ export function accountData(a: AccountSnapshotRow, spent: (period: string) => nu
     },
     deniedCategoryIds: a.denied_category_ids,
     allowedLocationIds: a.allowed_location_ids,
+    note: a.note,
   }
 }
 

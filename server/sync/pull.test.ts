@@ -72,6 +72,7 @@ describe('a till pulls the changes of its municipality', () => {
       spent: { day: { key: '2026-11-24', amount: 1500 }, week: { key: '2026-W48', amount: 1500 }, month: { key: '2026-11', amount: 1500 } },
       deniedCategoryIds: [f.data.categories[1]!.id],
       allowedLocationIds: [f.locationId],
+      note: null,
     })
   })
 
@@ -160,7 +161,7 @@ describe('a till pulls the changes of its municipality', () => {
 
   it('cuts a page short at its byte budget (photos), never below one row, and loses nothing across the pages', async () => {
     const { till } = await canteen()
-    const terminal = { id: till.terminalId, municipalityId: till.municipalityId, locationId: till.locationId, name: 'Kasse 1' }
+    const terminal = { id: till.terminalId, municipalityId: till.municipalityId, locationId: till.locationId, name: 'Kasse 1', kind: 'till' as const }
     const pageOf = async (cursor: string, maxBytes: number) => PullResponse.parse(JSON.parse(await pull(s.server.ctx, terminal, { cursor, limit: 1000, maxBytes })))
     const whole = await pageOf('0:0', 1 << 30)
     expect(whole.hasMore).toBe(false)

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { PhotoId, PushEnvelope, SCHEMA_VERSION } from '../../domain/sync'
-import { requireTerminal, terminalOf } from '../platform/auth'
+import { refuseKiosk, requireTerminal, terminalOf } from '../platform/auth'
 import type { ServerContext } from '../platform/context'
 import { HttpError, notFound, parseInput } from '../platform/errors'
 import type { LiveHub } from './live'
@@ -36,11 +36,16 @@ const PullQuery = z.object({
   schema: z.coerce.number().int().optional(),
 })
 
-/** Registered in a plugin scope of its own. /sync/*: every route needs a device token; the terminal's municipality and location scope everything. */
+/**
+ * Registered in a plugin scope of its own. /sync/*: every route needs a till's device token (a
+ * parent kiosk is refused: it pushes no sales and pulls no pupil data); the terminal's
+ * municipality and location scope everything.
+ */
 export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContext; live: LiveHub }): Promise<void> {
   const { ctx, live } = opts
   app.decorateRequest('terminal', null)
   app.addHook('onRequest', requireTerminal(ctx.db))
+  app.addHook('onRequest', refuseKiosk)
 
   app.post('/sync/push', async (request) => {
     const versions = parseInput(Versions, request.body, 'push request')

@@ -21,6 +21,7 @@ function asChanges(s: SnapshotResponse): Change[] {
       },
       deniedCategoryIds: a.deniedCategoryIds[i]!,
       allowedLocationIds: a.allowedLocationIds[i]!,
+      note: a.note?.[i] ?? null,
     }
     return { entity: 'account', id, data }
   })

@@ -59,7 +59,8 @@ export async function snapshot(ctx: ServerContext, terminal: Terminal): Promise<
                 'spentDay', coalesce(json_agg(coalesce(sd.amount, 0)), '[]'), 'spentWeek', coalesce(json_agg(coalesce(sw.amount, 0)), '[]'),
                 'spentMonth', coalesce(json_agg(coalesce(sm.amount, 0)), '[]'),
                 'deniedCategoryIds', coalesce(json_agg(a.denied_category_ids), '[]'),
-                'allowedLocationIds', coalesce(json_agg(a.allowed_location_ids), '[]'))::text AS json
+                'allowedLocationIds', coalesce(json_agg(a.allowed_location_ids), '[]'),
+                'note', coalesce(json_agg(a.note), '[]'))::text AS json
          FROM accounts a
          JOIN holders h ON h.id = a.holder_id
          LEFT JOIN account_spend sd ON sd.account_id = a.id AND sd.period = $2

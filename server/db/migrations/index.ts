@@ -7,6 +7,9 @@ import * as tillTrust from './0006_till_trust'
 import * as access from './0007_access'
 import * as enrolRequest from './0008_enrol_request'
 import * as guardian from './0009_guardian'
+import * as guardianMoney from './0010_guardian_money'
+import * as accountNote from './0011_account_note'
+import * as kiosk from './0012_kiosk'
 
 export interface Migration {
   version: number
@@ -25,4 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, ...access },
   { version: 8, ...enrolRequest },
   { version: 9, ...guardian },
+  { version: 10, ...guardianMoney },
+  { version: 11, ...accountNote },
+  { version: 12, ...kiosk },
 ]
