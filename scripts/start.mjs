@@ -30,6 +30,7 @@ Opens the till in Electron where its binary exists, else in Chromium; with no di
   --headless          do not open a window; print the URL and keep serving
   --port N            serve the till on 127.0.0.1:N
   --kiosk             full-screen, locked window
+  --terminal KIND     till (default) or kiosk: run the parent kiosk instead of a till
   --host              use the host shell + Chromium even where Electron exists
   --data-dir DIR      where the demo keeps its data (default .data/demo)
   --help              this text
@@ -63,12 +64,30 @@ if (useHost) {
       }
     })
   })
-  const code = Object.values(ready.enrolmentCodes)[0]
-  const appArgs = ['.', '--server-url', ready.url, '--enrol-code', code, '--data-dir', join(dataDir, 'till'), '--dev']
+  const terminal = valueOf('--terminal') ?? 'till'
+  if (terminal !== 'till' && terminal !== 'kiosk') {
+    server.kill('SIGTERM')
+    throw new Error(`--terminal must be till or kiosk, got ${terminal}`)
+  }
+  const [locationId, tillCode] = Object.entries(ready.enrolmentCodes)[0]
+  const code = terminal === 'kiosk' ? await kioskCode(ready, locationId) : tillCode
+  const appArgs = ['.', '--server-url', ready.url, '--enrol-code', code, '--data-dir', join(dataDir, terminal), '--terminal', terminal, '--dev']
   if (args.includes('--kiosk')) appArgs.push('--kiosk')
   const status = run(electron, appArgs)
   server.kill('SIGTERM')
   process.exit(status)
+}
+
+/** A one-time kiosk code from the demo server, asked for with the demo's admin token. */
+async function kioskCode(ready, locationId) {
+  const res = await fetch(`${ready.url}/admin/enrolment-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ready.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ locationId, kind: 'kiosk' }),
+  })
+  const body = await res.json()
+  if (!res.ok || !body.code) throw new Error(`the demo server gave no kiosk code (HTTP ${res.status}): ${body.message ?? ''}`)
+  return body.code
 }
 
 function valueOf(flag) {

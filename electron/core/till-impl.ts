@@ -12,6 +12,8 @@ import { acquireUploaderLock } from './sync/lock'
 import { SyncEngine } from './sync/engine'
 import type { Till, TillOptions } from './till'
 import { normalizeCardNumber } from '../../domain/card'
+import type { TerminalKind } from '../../domain/sync'
+import type { Db } from './store/db'
 
 const VERSION = '0.1.0'
 
@@ -22,7 +24,8 @@ export async function openTill(opts: TillOptions): Promise<Till> {
   const db = openDb(opts.dataDir)
   const events = new EventEmitter()
   const emit = <E extends EventName>(event: E, payload: Events[E]) => events.emit('message', { event, payload } satisfies EventMessage<E>)
-  const tillName = opts.tillName ?? getSetting(db, 'till_name') ?? 'Kasse 1'
+  const terminalKind = settleTerminalKind(db, opts.terminalKind)
+  const tillName = opts.tillName ?? getSetting(db, 'till_name') ?? (terminalKind === 'kiosk' ? 'Kiosk 1' : 'Kasse 1')
   setSetting(db, 'till_name', tillName)
   if (opts.offlineAllowance !== undefined) setSetting(db, 'offline_allowance', opts.offlineAllowance)
   if (opts.offlineCap !== undefined) setSetting(db, 'offline_cap', opts.offlineCap)
@@ -37,6 +40,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
     serverUrl: opts.serverUrl ?? getSetting(db, 'server_url'),
     enrolmentCode: opts.enrolmentCode,
     tillName,
+    kind: terminalKind,
     intervalMs: opts.syncIntervalMs,
     staleAfterMs: opts.staleAfterMs,
     pullPage: opts.pullPageSize,
@@ -66,6 +70,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
     session: createSession(db, clock),
     log,
     tillName,
+    terminalKind,
     version: VERSION,
     readers: { all: readers, simulated },
     afterSaleCommit: opts.afterSaleCommit,
@@ -87,4 +92,21 @@ export async function openTill(opts: TillOptions): Promise<Till> {
       db.close()
     },
   }
+}
+
+/**
+ * The kind this data folder serves. A folder that has been a till (its outbox, its pupil data)
+ * never opens as a kiosk, nor the reverse: that would take a new folder and a new enrolment.
+ */
+export function settleTerminalKind(db: Db, wanted: TerminalKind | undefined): TerminalKind {
+  const stored = getSetting(db, 'terminal_kind')
+  const enrolled = getSetting(db, 'device_token') !== null
+  const kept: TerminalKind | null = stored === 'kiosk' || stored === 'till' ? stored : enrolled ? 'till' : null
+  if (kept && wanted && kept !== wanted) {
+    db.close()
+    throw new Error(`This data folder belongs to a ${kept === 'kiosk' ? 'parent kiosk' : 'till'}; start it as one, or use another folder for a ${wanted}`)
+  }
+  const kind = kept ?? wanted ?? 'till'
+  setSetting(db, 'terminal_kind', kind)
+  return kind
 }

@@ -6,6 +6,7 @@
 import type { EventMessage } from './api/contract'
 import type { Dispatch } from './api/dispatch'
 import type { Clock, Ids } from './clock'
+import type { TerminalKind } from '../../domain/sync'
 
 export interface TillOptions {
   /** One data directory per till: the SQLite file and the uploader lock live here. */
@@ -15,6 +16,12 @@ export interface TillOptions {
   /** One-time code from the server's admin; used once, when the till has no device token yet. */
   enrolmentCode?: string
   tillName?: string
+  /**
+   * What this terminal is: a till (default) or a parent kiosk. Kept in the data folder's settings
+   * and sent at enrolment (the server refuses a code of the other kind); a folder enrolled as one
+   * kind does not open as the other.
+   */
+  terminalKind?: TerminalKind
   /** Development builds: offer the simulated card reader panel. */
   simulatedReader?: boolean
   /** Try a USB HID card reader (node-hid). */

@@ -1,14 +1,17 @@
 /**
  * The host shell's command line: the till core plus its renderer on 127.0.0.1, for any
- * Chromium. `npm start` runs it (with --demo) where no Electron binary exists.
+ * Chromium. `npm start` runs it (with --demo) where no Electron binary exists. With
+ * `--terminal kiosk` the same core runs as a parent kiosk (it relays the guardian API only).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkServerUrl, serverUrlRefusalMessage } from '../core/server-url'
 import { openTill } from '../core/till'
 import { findChromium, hasDisplay, openAppWindow } from './browser'
-import { startDemoServer } from './demo'
+import { startDemoServer, type DemoServerReady } from './demo'
+import { TerminalKind } from '../../domain/sync'
 import { defaultDataDir } from './paths'
 import { startHost } from './server'
 
@@ -21,7 +24,9 @@ const HELP = `Kantine till (host shell)
   --data-dir DIR      the till's data folder (default: ${defaultDataDir()}; with --demo: .data/demo/till)
   --server-url URL    the central server, e.g. https://kantine.kommune.dk
   --enrol-code CODE   one-time enrolment code from the server (first start only)
-  --name NAME         this till's name (default "Kasse 1")
+  --name NAME         this till's name (default "Kasse 1"; a kiosk: "Kiosk 1")
+  --terminal KIND     till (default) or kiosk: the parent kiosk, enrolled with a kiosk code
+                      (with --demo: one the demo server makes; data in .data/demo/kiosk)
   --renderer DIR      built renderer (default out/renderer)
   --help              this text
 `
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
       'enrol-code': { type: 'string' },
       name: { type: 'string' },
       renderer: { type: 'string' },
+      terminal: { type: 'string', default: 'till' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -46,6 +52,9 @@ async function main(): Promise<void> {
     process.stdout.write(HELP)
     return
   }
+  const terminal = TerminalKind.safeParse(values.terminal)
+  if (!terminal.success) throw new Error(`--terminal must be till or kiosk, got ${values.terminal}`)
+  const kind = terminal.data
   const repoRoot = resolve(import.meta.dirname, '../..')
   const port = values.port === undefined ? 0 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`)
@@ -62,12 +71,16 @@ async function main(): Promise<void> {
   let enrolmentCode = values['enrol-code']
   let stopDemo: (() => Promise<void>) | null = null
   const dataRoot = values['data-dir'] ? resolve(values['data-dir']) : values.demo ? join(repoRoot, '.data/demo') : defaultDataDir()
-  const tillDir = values.demo ? join(dataRoot, 'till') : dataRoot
+  const tillDir = values.demo ? join(dataRoot, kind) : dataRoot
   if (values.demo) {
     const demo = await startDemoServer({ repoRoot, dataDir: join(dataRoot, 'server') })
     serverUrl = demo.ready.url
-    enrolmentCode = Object.values(demo.ready.enrolmentCodes)[0]
     stopDemo = demo.stop
+    const [locationId, tillCode] = Object.entries(demo.ready.enrolmentCodes)[0] ?? []
+    enrolmentCode = kind === 'kiosk' && locationId ? await kioskCode(demo.ready, locationId).catch(async (err: unknown) => {
+      await demo.stop()
+      throw err
+    }) : tillCode
     console.log(`Demo server: ${serverUrl} (pid ${demo.child.pid})`)
   }
 
@@ -78,17 +91,21 @@ async function main(): Promise<void> {
     serverUrl,
     enrolmentCode,
     tillName: values.name,
+    terminalKind: kind,
     simulatedReader: values.demo || process.env.NODE_ENV === 'development',
     hidReader: true,
     log,
     afterSaleCommit: faultAfterSaleCommit(),
   })
   const host = await startHost({ till, rendererDir, port })
-  console.log(`Kantine till: ${host.openUrl}`)
+  console.log(`Kantine ${kind}: ${host.openUrl}`)
 
   const chromium = findChromium()
+  // A kiosk's browser keeps nothing between launches: a throw-away profile, removed at the end.
+  let profileDir = tillDir
   if (!values.headless && hasDisplay() && chromium) {
-    const win = openAppWindow(chromium, host.openUrl, tillDir, values.kiosk)
+    if (kind === 'kiosk') profileDir = mkdtempSync(join(tmpdir(), 'kantine-kiosk-browser-'))
+    const win = openAppWindow(chromium, host.openUrl, profileDir, values.kiosk)
     win.on('exit', () => void shutdown())
   } else if (!values.headless) {
     console.log('No display or no Chromium found: open the URL above in a browser. Serving until Ctrl+C.')
@@ -101,10 +118,23 @@ async function main(): Promise<void> {
     await host.close()
     await till.close()
     await stopDemo?.()
+    if (profileDir !== tillDir) rmSync(profileDir, { recursive: true, force: true })
     process.exit(0)
   }
   process.on('SIGINT', () => void shutdown())
   process.on('SIGTERM', () => void shutdown())
+}
+
+/** A one-time kiosk code from the demo server, asked for with the demo's admin token. */
+async function kioskCode(ready: DemoServerReady, locationId: string): Promise<string> {
+  const res = await fetch(`${ready.url}/admin/enrolment-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ready.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ locationId, kind: 'kiosk' }),
+  })
+  const body = (await res.json()) as { code?: string; message?: string }
+  if (!res.ok || !body.code) throw new Error(`The demo server gave no kiosk code (HTTP ${res.status}): ${body.message ?? ''}`)
+  return body.code
 }
 
 /**

@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, resolve, sep } from 'node:path'
@@ -18,6 +18,9 @@ export interface HostOptions {
 
 /** The cookie that carries the per-launch secret to the page: HttpOnly, so no script reads it. */
 export const SECRET_COOKIE = 'kantine-host'
+/** The kiosk's relay of the guardian API, and what one call of it may carry (a photo as base64 in JSON). */
+export const RELAY_METHOD = 'guardian.request'
+export const RELAY_BODY_LIMIT = 12 * 1024 * 1024
 export const CODE_PARAM = 'code'
 
 export interface RunningHost {
@@ -87,12 +90,25 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     if (!guard.originAllowed(req.headers.origin)) return reply.code(403).send({ error: 'forbidden', message: 'Wrong Origin' })
   })
 
-  app.post<{ Params: { method: string } }>('/rpc/:method', async (req, reply) => {
+  const rpc = async (method: string, req: FastifyRequest, reply: FastifyReply) => {
     if (!authorised(req)) {
       return reply.code(401).send({ error: 'unauthorized', message: 'Missing or wrong host secret' })
     }
-    return opts.till.dispatch(req.params.method, req.body ?? {})
-  })
+    return opts.till.dispatch(method, req.body ?? {})
+  }
+  app.post<{ Params: { method: string } }>('/rpc/:method', (req, reply) => rpc(req.params.method, req, reply))
+  // The one call that may carry a photo (base64 in JSON, 8 MB decoded): its own, larger limit.
+  // The secret is checked before the body is read (onRequest), so only the page can send one.
+  app.post(
+    `/rpc/${RELAY_METHOD}`,
+    {
+      bodyLimit: RELAY_BODY_LIMIT,
+      onRequest: async (req, reply) => {
+        if (!authorised(req)) return reply.code(401).send({ error: 'unauthorized', message: 'Missing or wrong host secret' })
+      },
+    },
+    (req, reply) => rpc(RELAY_METHOD, req, reply),
+  )
 
   app.get('/events', { websocket: true }, (socket, req) => {
     if (!authorised(req)) {

@@ -32,6 +32,7 @@ serveTill(
     serverUrl: flags.serverUrl,
     enrolmentCode: flags.enrolCode,
     tillName: flags.tillName,
+    terminalKind: flags.terminal,
     simulatedReader: flags.dev,
     hidReader: true,
     log,

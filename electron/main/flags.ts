@@ -9,6 +9,8 @@
  *   --server-url <url>    the central server: https, or http to this machine only (server-url.ts)
  *   --enrol-code <code>   one-time enrolment code (also KANTINE_ENROL_CODE, which keeps it out of `ps`)
  *   --name <name>         this till's name, e.g. "Kasse 1" (as in the host shell)
+ *   --terminal <kind>     till (default) or kiosk: the parent kiosk (a fresh browser session per
+ *                         visit; the core relays the guardian API and refuses the counter's methods)
  *
  * Both `--flag value` and `--flag=value` work. Arguments we do not know (Chromium's switches,
  * the app path in development) are ignored, except the dangerous ones listed below.
@@ -23,11 +25,12 @@ export interface ShellFlags {
   serverUrl?: string
   enrolCode?: string
   tillName?: string
+  terminal?: 'till' | 'kiosk'
 }
 
 export class FlagError extends Error {}
 
-const VALUE_FLAGS = { '--data-dir': 'dataDir', '--server-url': 'serverUrl', '--enrol-code': 'enrolCode', '--name': 'tillName' } as const
+const VALUE_FLAGS = { '--data-dir': 'dataDir', '--server-url': 'serverUrl', '--enrol-code': 'enrolCode', '--name': 'tillName', '--terminal': 'terminal' } as const
 type ValueFlag = keyof typeof VALUE_FLAGS
 
 function isValueFlag(name: string): name is ValueFlag {
@@ -62,7 +65,10 @@ export function parseFlags(
       if (value === undefined || value.startsWith('--')) throw new FlagError(`${name} needs a value`)
       i++
     }
-    flags[VALUE_FLAGS[name]] = value
+    if (name === '--terminal') {
+      if (value !== 'till' && value !== 'kiosk') throw new FlagError('--terminal must be till or kiosk')
+      flags.terminal = value
+    } else flags[VALUE_FLAGS[name]] = value
   }
   flags.enrolCode ??= env.KANTINE_ENROL_CODE || undefined
   flags.dataDir ??= env.KANTINE_DATA_DIR || undefined
@@ -104,6 +110,7 @@ export function coreArgs(flags: ShellFlags & { dataDir: string }): string[] {
     `--data-dir=${flags.dataDir}`,
     ...(flags.serverUrl ? [`--server-url=${flags.serverUrl}`] : []),
     ...(flags.tillName ? [`--name=${flags.tillName}`] : []),
+    ...(flags.terminal ? [`--terminal=${flags.terminal}`] : []),
     ...(flags.dev ? ['--dev'] : []),
   ]
 }

@@ -30,6 +30,7 @@ import {
   isAppUrl,
   isBlockedKioskShortcut,
   isTrustedSender,
+  visitPartition,
   windowFlags,
   withSecurityHeaders,
 } from './security'
@@ -89,6 +90,9 @@ function run(flags: ShellFlags): void {
   let core: CoreClient | null = null
   let quitting = false
   let coreClosed = false
+  // A parent kiosk: each visit gets a fresh in-memory browser session (visitPartition).
+  const isKiosk = flags.terminal === 'kiosk'
+  let visit = 0
 
   if (process.platform === 'win32') app.setAppUserModelId('dk.kantine.till')
 
@@ -148,12 +152,47 @@ function run(flags: ShellFlags): void {
     })
   }
 
-  async function relayCall(event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<RpcResponse<unknown>> {
-    // Checklist item 17: answer only our own window's top frame showing our own app.
+  /** Checklist item 17: answer only our own window's top frame showing our own app. */
+  function fromOurWindow(event: IpcMainInvokeEvent): boolean {
     const frame = event.senderFrame
-    const trusted =
-      mainWindow !== null && event.sender === mainWindow.webContents && isTrustedSender(frame?.url, frame?.parent === null, devOrigin)
+    return mainWindow !== null && event.sender === mainWindow.webContents && isTrustedSender(frame?.url, frame?.parent === null, devOrigin)
+  }
+
+  /**
+   * The browser session of the next window: the default one for a till; for a kiosk a new
+   * in-memory partition per visit, locked down and serving the renderer like the default one.
+   */
+  function nextSession(): { ses: Session; partition?: string } {
+    if (!isKiosk) return { ses: session.defaultSession }
+    const partition = visitPartition(++visit)
+    const ses = session.fromPartition(partition, { cache: false })
+    lockDownSession(ses)
+    serveRenderer(ses, RENDERER_ROOT, csp)
+    return { ses, partition }
+  }
+
+  /**
+   * `app.wipe` from a kiosk's page (a parent is done, or walked away): a new window on a new
+   * in-memory session replaces the old one, whose session (storage, cache, cookies) is cleared
+   * and dropped. The answer goes to a page that is already gone; it is for the record.
+   */
+  function wipeVisit(): RpcResponse<unknown> {
+    const old = mainWindow
+    mainWindow = createWindow()
+    if (old && !old.isDestroyed()) {
+      const ses = old.webContents.session
+      old.destroy()
+      void ses.clearStorageData().catch(() => {})
+      void ses.clearCache().catch(() => {})
+    }
+    log('info', `kiosk visit ended; a fresh session (visit ${visit}) is open`)
+    return { ok: true, value: { fresh: true } }
+  }
+
+  async function relayCall(event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<RpcResponse<unknown>> {
+    const trusted = fromOurWindow(event)
     if (!trusted) {
+      const frame = event.senderFrame
       log('warn', `refused IPC from ${frame?.url.slice(0, 200) ?? 'a closed frame'}`)
       return { ok: false, error: { code: 'forbidden', message: 'This caller may not use the till' } }
     }
@@ -162,13 +201,15 @@ function run(flags: ShellFlags): void {
       const what = typeof method === 'string' ? method.slice(0, 80) : `(a ${typeof method})`
       return { ok: false, error: { code: 'unknown-method', message: `Unknown method: ${what}` } }
     }
+    if (method === 'app.wipe' && isKiosk) return wipeVisit()
     if (!core) return { ok: false, error: { code: 'internal', message: 'The till engine is not running' } }
     // The argument goes on untouched: the core's dispatch validates it against the contract (zod).
     return core.call(method, args)
   }
 
   function createWindow(): BrowserWindow {
-    const win = createMainWindow(BrowserWindow, PRELOAD, windowFlags(flags, app.isPackaged))
+    const { partition } = nextSession()
+    const win = createMainWindow(BrowserWindow, PRELOAD, { ...windowFlags(flags, app.isPackaged), partition })
     win.once('ready-to-show', () => win.show())
     win.on('close', (event) => {
       // Kiosk: the window closes only when the app quits (OS shutdown, service stop), never by a key.
@@ -232,7 +273,7 @@ function run(flags: ShellFlags): void {
     lockDownSession(ses)
     serveRenderer(ses, RENDERER_ROOT, csp)
 
-    const dataDir = flags.dataDir ?? join(app.getPath('userData'), 'till')
+    const dataDir = flags.dataDir ?? join(app.getPath('userData'), isKiosk ? 'kiosk' : 'till')
     const env: Record<string, string> = {}
     for (const [key, value] of Object.entries(process.env)) {
       if (value !== undefined && key !== 'KANTINE_ENROL_CODE' && key !== 'ELECTRON_RUN_AS_NODE') env[key] = value
@@ -248,6 +289,6 @@ function run(flags: ShellFlags): void {
 
     ipcMain.handle(CALL_CHANNEL, relayCall)
     mainWindow = createWindow()
-    log('info', `Kantine ${app.getVersion()} started${flags.kiosk ? ' in kiosk mode' : ''}; data in ${dataDir}`)
+    log('info', `Kantine ${app.getVersion()} started${isKiosk ? ' as a parent kiosk' : ''}${flags.kiosk ? ' in kiosk mode' : ''}; data in ${dataDir}`)
   })
 }

@@ -208,6 +208,11 @@ export function resolveAppAsset(rawUrl: string, rendererRoot: string): string | 
 
 export interface WindowFlags {
   kiosk: boolean
+  /**
+   * The browser session the window uses. A parent kiosk gets a new in-memory one per visit (no
+   * `persist:` prefix): nothing a parent's visit left in the page's storage or cache reaches the next.
+   */
+  partition?: string
   /** DevTools available (development builds outside kiosk mode only). */
   devTools: boolean
 }
@@ -268,8 +273,15 @@ export function createMainWindow<W>(
       spellcheck: false,
       safeDialogs: true,
       devTools: flags.devTools,
+      // A parent kiosk only: its visit's in-memory session. A till keeps the default session.
+      ...(flags.partition === undefined ? {} : { partition: flags.partition }),
     },
   })
+}
+
+/** A parent kiosk's browser session for one visit: in memory only, never reused. */
+export function visitPartition(visit: number): string {
+  return `kiosk-visit-${visit}`
 }
 
 /**

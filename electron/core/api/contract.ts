@@ -13,6 +13,7 @@ import { appMethods, type AppResults } from './areas/app'
 import { joinAreas } from './areas/area'
 import { cardMethods, type CardResults } from './areas/card'
 import { catalogMethods, type CatalogResults } from './areas/catalog'
+import { guardianMethods, type GuardianResults } from './areas/guardian'
 import { readerMethods, type ReaderResults, type ReaderState } from './areas/reader'
 import { saleMethods, type SaleResults } from './areas/sale'
 import { staffMethods, type StaffResults } from './areas/staff'
@@ -21,6 +22,7 @@ import { syncMethods, type SyncResults, type SyncStatus } from './areas/sync'
 export type { AppInfo } from './areas/app'
 export type { CardInfo, CardLookup } from './areas/card'
 export type { Catalog, Category, Product } from './areas/catalog'
+export type { GuardianRelayAnswer } from './areas/guardian'
 export type { ReaderState } from './areas/reader'
 export type { SaleAttempt, SaleOutcome, SaleSummary } from './areas/sale'
 export type { SignInRefusal, StaffSession } from './areas/staff'
@@ -28,9 +30,9 @@ export type { SyncStatus } from './areas/sync'
 
 // ---- methods: one file per area under ./areas, joined here (a name declared twice throws) ----
 
-export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods)
+export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods, guardianMethods)
 
-export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults {}
+export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults, GuardianResults {}
 
 export type Method = keyof typeof methods
 export type Args<M extends Method> = z.input<(typeof methods)[M]['input']>

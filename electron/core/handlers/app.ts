@@ -11,10 +11,13 @@ export function appHandlers(ctx: HandlerContext): AreaHandlers<AppResults> {
       return {
         version: ctx.version,
         tillName: ctx.tillName,
-        location: loc ? { id: loc, name: locationName(ctx.db, loc) ?? loc } : null,
+        terminalKind: ctx.terminalKind,
+        location: loc ? { id: loc, name: locationName(ctx.db, loc) ?? getSetting(ctx.db, 'location_name') ?? loc } : null,
         simulatedReader: ctx.readers.simulated !== null,
         locale: 'da',
       }
     },
+    // Only Electron's main can swap the browser session (it answers this call itself).
+    'app.wipe': () => ({ fresh: false }),
   }
 }

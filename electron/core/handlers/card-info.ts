@@ -16,6 +16,7 @@ export function cardInfo(db: Db, c: CardAccount, now: PeriodKeys): CardInfo {
     accountId: c.accountId,
     holderName: c.holderName,
     photo: c.photo,
+    note: c.note,
     balance: c.view.balance,
     status: c.view.status,
     cardStatus: c.cardStatus,

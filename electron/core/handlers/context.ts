@@ -3,6 +3,7 @@ import type { SimulatedReader, CardReader } from '../reader/reader'
 import type { Db } from '../store/db'
 import type { SyncEngine } from '../sync/engine'
 import type { Session } from './session'
+import type { TerminalKind } from '../../../domain/sync'
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void
 
@@ -15,6 +16,8 @@ export interface HandlerContext {
   session: Session
   log: Log
   tillName: string
+  /** A till sells; a parent kiosk relays the guardian API and refuses everything of the counter. */
+  terminalKind: TerminalKind
   version: string
   readers: { all: readonly CardReader[]; simulated: SimulatedReader | null }
   /**

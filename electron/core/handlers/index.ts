@@ -1,8 +1,10 @@
 import type { Handlers } from '../api/dispatch'
+import { RpcFault } from '../api/dispatch'
 import { appHandlers } from './app'
 import { cardHandlers } from './card'
 import { catalogHandlers } from './catalog'
 import type { HandlerContext } from './context'
+import { guardianHandlers } from './guardian'
 import { readerHandlers } from './reader'
 import { saleHandlers } from './sale'
 import { staffHandlers } from './staff'
@@ -23,15 +25,31 @@ export function joinHandlers<T extends object>(...areas: T[]): T {
   return joined as T
 }
 
+/**
+ * A parent kiosk stands where anyone walks by: every method of the counter (staff sign-in,
+ * sales, cards, the catalogue) answers 'forbidden', whatever is asked, before it reads a thing.
+ */
+export function counterOnly<T extends object>(ctx: HandlerContext, area: T): T {
+  if (ctx.terminalKind === 'till') return area
+  const refused: Record<string, unknown> = {}
+  for (const name of Object.keys(area)) {
+    refused[name] = () => {
+      throw new RpcFault('forbidden', `${name}: a parent kiosk does not serve the counter`)
+    }
+  }
+  return refused as T
+}
+
 export function createHandlers(ctx: HandlerContext): Handlers {
   const app = appHandlers(ctx)
-  const staff = staffHandlers(ctx)
-  const catalog = catalogHandlers(ctx)
-  const card = cardHandlers(ctx)
-  const sale = saleHandlers(ctx)
+  const staff = counterOnly(ctx, staffHandlers(ctx))
+  const catalog = counterOnly(ctx, catalogHandlers(ctx))
+  const card = counterOnly(ctx, cardHandlers(ctx))
+  const sale = counterOnly(ctx, saleHandlers(ctx))
   const sync = syncHandlers(ctx)
   const reader = readerHandlers(ctx)
-  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader)
+  const guardian = guardianHandlers(ctx)
+  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader, guardian)
   // `satisfies` proves every method of the contract has a handler of the right type.
-  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader satisfies Handlers
+  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader & typeof guardian satisfies Handlers
 }

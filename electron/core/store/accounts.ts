@@ -17,6 +17,7 @@ interface CardAccountRow {
   spent: string
   denied_categories: string
   allowed_locations: string | null
+  note: string | null
   synced_at: string
 }
 
@@ -28,6 +29,8 @@ export interface CardAccount {
   /** The holder's photo, or null: none, or not fetched yet (`photoId` says which). */
   photo: string | null
   photoId: string | null
+  /** The guardian's note to the staff, or null. */
+  note: string | null
   syncedAt: string
   /** The account as the rules see it: the pulled state plus this till's unacknowledged sales. */
   view: AccountView
@@ -43,7 +46,7 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
   const row = db
     .prepare(
       `SELECT c.number, c.status AS card_status, a.id AS account_id, a.holder_name, a.photo_id, p.data AS photo, a.status, a.balance,
-              a.limit_day, a.limit_week, a.limit_month, a.spent, a.denied_categories, a.allowed_locations, a.synced_at
+              a.limit_day, a.limit_week, a.limit_month, a.spent, a.denied_categories, a.allowed_locations, a.note, a.synced_at
          FROM cards c JOIN accounts a ON a.id = c.account_id LEFT JOIN photos p ON p.id = a.photo_id
         WHERE c.number = ?`,
     )
@@ -72,6 +75,7 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
     holderName: row.holder_name,
     photo: row.photo,
     photoId: row.photo_id,
+    note: row.note,
     syncedAt: row.synced_at,
     view: {
       status: row.status,

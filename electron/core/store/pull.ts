@@ -64,8 +64,8 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
   const c = snap.cards
   // Plain INSERTs: the tables are emptied first, so nothing can conflict.
   const insertAccount = db.prepare(
-    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertCard = db.prepare('INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)')
   // The period keys are the same for every account: only the amounts go into each row's JSON.
@@ -90,6 +90,7 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
         spent(i),
         denied.length === 0 ? '[]' : JSON.stringify(denied),
         allowed === null ? null : JSON.stringify(allowed),
+        a.note?.[i] ?? null,
         snap.serverTime,
       )
     }
@@ -104,12 +105,12 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
 
 function prepare(db: Db, syncedAt: string) {
   const account = db.prepare(
-    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, synced_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo_id = excluded.photo_id, status = excluded.status,
        balance = excluded.balance, limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
        spent = excluded.spent, denied_categories = excluded.denied_categories, allowed_locations = excluded.allowed_locations,
-       synced_at = excluded.synced_at`,
+       note = excluded.note, synced_at = excluded.synced_at`,
   )
   const card = db.prepare(
     `INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)
@@ -145,6 +146,8 @@ function prepare(db: Db, syncedAt: string) {
     JSON.stringify(a.spent),
     JSON.stringify(a.deniedCategoryIds),
     a.allowedLocationIds === null ? null : JSON.stringify(a.allowedLocationIds),
+    // Absent (a change row written before notes existed): no note.
+    a.note ?? null,
     syncedAt,
   ]
   return {

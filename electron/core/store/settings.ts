@@ -3,9 +3,13 @@ import type { Db } from './db'
 /** The till's own facts: enrolment, sync position. Values are text; typed accessors below. */
 export type SettingKey =
   | 'terminal_id'
+  /** 'till' (sells, holds pupil data) or 'kiosk' (relays the guardian API, holds none); absent: a till. */
+  | 'terminal_kind'
   | 'device_token'
   | 'server_url'
   | 'location_id'
+  /** The canteen's name as enrolment told it (a kiosk pulls no locations). */
+  | 'location_name'
   | 'municipality_id'
   | 'till_name'
   | 'pull_cursor'

@@ -7,7 +7,7 @@ import { nextPushSeq, outboxCounts, pendingMutations, recordPushResults } from '
 import { hasPhoto, savePhoto } from '../store/photos'
 import { applyPullPage, applySnapshot } from '../store/pull'
 import { deleteSetting, getSetting, setSetting } from '../store/settings'
-import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS, normalizeEnrolmentCode } from '../../../domain/sync'
+import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS, normalizeEnrolmentCode, type TerminalKind } from '../../../domain/sync'
 import { SyncHttpError, createSyncClient, enrol, type SyncClient } from './http'
 import { Reachability, type ReachabilityOptions } from './online'
 
@@ -40,6 +40,11 @@ export interface SyncEngineOptions {
   serverUrl: string | null
   enrolmentCode?: string
   tillName: string
+  /**
+   * A till pushes its sales and pulls its canteen's data. A parent kiosk only enrols: it sells
+   * nothing and holds no pupil data (the server refuses it both), so its cycles pull nothing.
+   */
+  kind?: TerminalKind
   /** Background sync interval when no live poke arrives. */
   intervalMs?: number
   /**
@@ -102,7 +107,16 @@ export class SyncEngine {
   start(): void {
     if (!this.o.serverUrl) return
     this.kick()
-    if (this.o.live !== false) this.connectLive()
+    if (this.liveWanted()) this.connectLive()
+  }
+
+  private kind(): TerminalKind {
+    return this.o.kind ?? 'till'
+  }
+
+  /** The live channel pokes a till to pull; a kiosk pulls nothing (and the server refuses it). */
+  private liveWanted(): boolean {
+    return this.o.live !== false && this.kind() === 'till'
   }
 
   /**
@@ -154,7 +168,8 @@ export class SyncEngine {
       oldestPendingAt: counts.oldestPendingAt,
       rejected: counts.rejected,
       lastError: this.lastError,
-      stale: !!this.o.serverUrl && (lastPullLocal === null || this.o.clock.now().getTime() - Date.parse(lastPullLocal) > staleAfter),
+      // A kiosk pulls nothing: its data cannot grow old.
+      stale: this.kind() === 'till' && !!this.o.serverUrl && (lastPullLocal === null || this.o.clock.now().getTime() - Date.parse(lastPullLocal) > staleAfter),
     }
   }
 
@@ -193,9 +208,11 @@ export class SyncEngine {
     this.emit()
     try {
       const client = await this.ensureClient()
-      if (client) {
+      if (client && this.kind() === 'till') {
         if (this.o.mayUpload) await this.pushAll(client)
         await this.pullAll(client)
+      }
+      if (client) {
         this.reach.succeeded()
         this.lastError = null
         this.failures = 0
@@ -252,9 +269,11 @@ export class SyncEngine {
     const kept = parseEnrolRequest(getSetting(db, 'enrol_request'))
     const requestId = kept?.codeHash === hash ? kept.requestId : (this.o.ids ?? systemIds).uuid()
     if (kept?.requestId !== requestId) setSetting(db, 'enrol_request', JSON.stringify({ codeHash: hash, requestId }))
-    const e = await enrol({ serverUrl, code, name: this.o.tillName, requestId, nextSeq: nextPushSeq(db), connectTimeoutMs: this.o.connectTimeoutMs })
+    const e = await enrol({ serverUrl, code, name: this.o.tillName, requestId, nextSeq: nextPushSeq(db), kind: this.kind(), connectTimeoutMs: this.o.connectTimeoutMs })
     db.transaction(() => {
       setSetting(db, 'terminal_id', e.terminalId)
+      setSetting(db, 'terminal_kind', e.kind)
+      if (e.locationName) setSetting(db, 'location_name', e.locationName)
       setSetting(db, 'device_token', e.token)
       setSetting(db, 'location_id', e.locationId)
       setSetting(db, 'municipality_id', e.municipalityId)
@@ -264,8 +283,8 @@ export class SyncEngine {
       if (again) deleteSetting(db, 'pull_cursor')
     })()
     this.tokenRefused = false
-    this.o.log('info', again ? 'till enrolled again' : 'till enrolled', { terminalId: e.terminalId, locationId: e.locationId })
-    if (this.o.live !== false) this.reconnectLiveSoon(0)
+    this.o.log('info', again ? `${e.kind} enrolled again` : `${e.kind} enrolled`, { terminalId: e.terminalId, locationId: e.locationId })
+    if (this.liveWanted()) this.reconnectLiveSoon(0)
     return e.token
   }
 

@@ -11,6 +11,7 @@ import {
   PhotoResponse,
   SnapshotResponse,
   type Mutation,
+  type TerminalKind,
 } from '../../../domain/sync'
 
 /** The server answered with an error status: the request arrived, so the till is online. */
@@ -149,10 +150,12 @@ export interface EnrolOptions extends HttpOptions {
   requestId: string
   /** The first outbox seq the till will push under the new terminal. */
   nextSeq: number
+  /** What this terminal was started as; the server refuses a code of the other kind. */
+  kind?: TerminalKind
 }
 
 export function enrol(opts: EnrolOptions): Promise<EnrolResponse> {
-  const body: EnrolRequest = { code: opts.code, name: opts.name, requestId: opts.requestId, nextSeq: opts.nextSeq }
+  const body: EnrolRequest = { code: opts.code, name: opts.name, requestId: opts.requestId, nextSeq: opts.nextSeq, ...(opts.kind ? { kind: opts.kind } : {}) }
   return request(
     `${opts.serverUrl.replace(/\/$/, '')}/enrol`,
     {

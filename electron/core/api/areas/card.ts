@@ -7,6 +7,8 @@ export interface CardInfo {
   accountId: string
   holderName: string
   photo: string | null
+  /** The guardian's note to the staff ("Besked fra forælder"), or null: shown prominently. */
+  note: string | null
   balance: Ore
   status: 'active' | 'blocked'
   cardStatus: 'active' | 'replaced' | 'lost'

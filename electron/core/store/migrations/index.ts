@@ -2,6 +2,8 @@ import m0001 from './0001_init'
 import m0002 from './0002_photo_ids'
 import m0003 from './0003_pending_effects'
 import m0004 from './0004_sale_caps'
+import m0005 from './0005_account_note'
+import m0006 from './0006_terminal_kind'
 
 /**
  * Every migration, in order, imported statically (no folder scan at run time, so the bundled
@@ -13,4 +15,6 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
   { version: 2, name: '0002_photo_ids', sql: m0002 },
   { version: 3, name: '0003_pending_effects', sql: m0003 },
   { version: 4, name: '0004_sale_caps', sql: m0004 },
+  { version: 5, name: '0005_account_note', sql: m0005 },
+  { version: 6, name: '0006_terminal_kind', sql: m0006 },
 ]
