@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto'
 import { copyFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { periodKeys } from '../domain/periods'
-import { MAX_PUSH_MUTATIONS, type SaleRecordPayload } from '../domain/sync'
+import { MAX_PUSH_MUTATIONS, type CardSalePayload } from '../domain/sync'
 import type { SyncStatus } from '../electron/core/api/contract'
 import { DB_FILE, openDb as openStore } from '../electron/core/store/db'
 import { insertSale } from '../electron/core/store/sales'
@@ -39,7 +39,7 @@ export const TARGET_PER_S = 2000
 
 interface QueuedSale {
   mutationId: string
-  sale: SaleRecordPayload
+  sale: CardSalePayload
 }
 
 /** `n` valid sales at `locationId`: cards that may buy there, products priced there and not denied. */
@@ -60,7 +60,7 @@ export function makeSales(data: DemoData, locationId: string, n: number, seed: n
       while (h.deniedCategoryIds.includes(p.categoryId)) p = pick(products)
       return { productId: p.id, name: p.name, categoryId: p.categoryId, qty: 1 + Math.floor(rnd() * 2), unitPrice: p.prices[locationId]! }
     })
-    const sale: SaleRecordPayload = {
+    const sale: CardSalePayload = {
       saleId: randomUUID(),
       cardNumber: h.cards.find((c) => c.status === 'active')!.number,
       accountId: h.accountId,

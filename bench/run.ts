@@ -9,13 +9,17 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { benchRuns, failed, fmt, printTable, type BenchResult, type Benchmark } from './harness'
+import { counter, tillMemory } from './counter'
 import { initialSync } from './initial-sync'
 import { pull1000 } from './pull-1000'
 import { push } from './push'
 import { closeWorld, world } from './world'
 
-/** Order matters a little: pull-1000 reuses initial-sync's till; push grows the change log last. */
-const BENCHMARKS: Benchmark[] = [initialSync, pull1000, push]
+/**
+ * Order matters a little: pull-1000 reuses initial-sync's till; counter reuses till-memory's;
+ * push grows the change log last.
+ */
+const BENCHMARKS: Benchmark[] = [initialSync, pull1000, tillMemory, counter, push]
 const RESULTS = new URL('./results.json', import.meta.url)
 
 function machine(): string {
@@ -27,19 +31,22 @@ function machine(): string {
   ].join('\n')
 }
 
+/** A benchmark's rows are named after it: `NAME`, `NAME (ratio)`, `NAME <figure>` (counter's p50, p99 …). */
+const belongsTo = (row: string, benchmark: string) => row === benchmark || row.startsWith(`${benchmark} `)
+
 function writeResults(rows: BenchResult[], ran: readonly Benchmark[]): void {
   let kept: BenchResult[] = []
   if (ran.length < BENCHMARKS.length && existsSync(RESULTS)) {
     try {
       const old = JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchResult[]
-      const fresh = new Set(ran.map((b) => b.name))
-      kept = old.filter((r) => !fresh.has(r.name.replace(/ \(ratio\)$/, '')))
+      kept = old.filter((r) => !ran.some((b) => belongsTo(r.name, b.name)))
     } catch {
       kept = []
     }
   }
-  const order = BENCHMARKS.map((b) => b.name)
-  const all = [...kept, ...rows].sort((a, b) => order.indexOf(a.name.replace(/ \(ratio\)$/, '')) - order.indexOf(b.name.replace(/ \(ratio\)$/, '')))
+  const order = (row: BenchResult) => BENCHMARKS.findIndex((b) => belongsTo(row.name, b.name))
+  // A stable sort: a benchmark's own rows keep the order it wrote them in.
+  const all = [...kept, ...rows].sort((a, b) => order(a) - order(b))
   writeFileSync(RESULTS, JSON.stringify(all, null, 2) + '\n')
 }
 

@@ -51,10 +51,8 @@ export const SaleLine = z.object({
 })
 export type SaleLine = z.infer<typeof SaleLine>
 
-export const SaleRecordPayload = z.object({
+const saleFields = {
   saleId: z.uuid(),
-  cardNumber: z.string().regex(CARD_NUMBER),
-  accountId: tillId,
   locationId: tillId,
   staffId: tillId,
   /** When the till sold it, by the till's clock; the server checks it is sane (server/sync/apply-sale.ts). */
@@ -63,11 +61,112 @@ export const SaleRecordPayload = z.object({
   total: ore.min(0),
   /** The till approved this sale without a fresh server view (offline): the server accepts it even if it now overdraws. */
   offline: z.boolean(),
+}
+
+/** Paid with a canteen card: the account pays through the server's ledger. `payment` is absent from a till older than cash sales: a card sale. */
+export const CardSalePayload = z.object({
+  ...saleFields,
+  payment: z.literal('card').optional(),
+  cardNumber: z.string().regex(CARD_NUMBER),
+  accountId: tillId,
 })
+
+/**
+ * Paid in cash by a guest, where the canteen allows it (the till's `cash_allowed` setting): no
+ * card and no account, so nothing in any ledger; the money is in the drawer and the Z report
+ * counts it. A card number or an account on a cash sale is refused, not dropped: such a payload
+ * is no honest till's.
+ */
+export const CashSalePayload = z.object({
+  ...saleFields,
+  payment: z.literal('cash'),
+  cardNumber: z.never().optional(),
+  accountId: z.never().optional(),
+})
+
+export const SaleRecordPayload = z.discriminatedUnion('payment', [CardSalePayload, CashSalePayload])
+
+/**
+ * A flag in a card sale's answer (MutationResult.flags), not a broken rule: this purchase queued
+ * the account's auto top-up on the server. The till shows "Automatisk optankning sat i gang" on
+ * the card, and the new balance after its next pull.
+ */
+export const AUTO_TOPUP_QUEUED = 'auto-topup-queued'
 export type SaleRecordPayload = z.infer<typeof SaleRecordPayload>
+export type CardSalePayload = z.infer<typeof CardSalePayload>
+export type CashSalePayload = z.infer<typeof CashSalePayload>
+
+/** Why a sale was voided, as the cashier picked or typed it: 1–200 characters, no control characters. */
+export const VoidReason = tillText(200)
+
+/**
+ * `sale.void`: a sale of today undone at the till that made it, authorised by a manager's PIN
+ * (server/sync/appliers/sale-void.ts). `accountId` is the sale's account: the push loop locks it
+ * before the transaction's first write, and the server checks it is the sale's.
+ */
+export const SaleVoidPayload = z.object({
+  saleId: z.uuid(),
+  accountId: tillId,
+  reason: VoidReason,
+  /** The manager whose PIN the till checked (a staff id); the server checks the role itself. */
+  authorisedBy: tillId,
+  /** When the till voided it, by the till's clock: the same Copenhagen day as the sale. */
+  voidedAt: isoInstant,
+})
+export type SaleVoidPayload = z.infer<typeof SaleVoidPayload>
+
+const count = z.number().int().min(0).max(1_000_000)
+
+/** A calendar day as periodKeys() writes it (2026-11-24), and a real one: not 2026-02-30. */
+export const DayKey = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD')
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`)
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d
+  }, 'not a calendar day')
+
+/**
+ * A day's figures as a Z report states them. Sales are the day's sales the till kept: not voided,
+ * not set aside by the server (net); voids are the voided ones (their totals); card and cash
+ * split the kept sales by payment; offline is the kept sales approved while the till was offline.
+ */
+export const DayTotals = z.object({
+  salesCount: count,
+  salesAmount: ore.min(0),
+  voidsCount: count,
+  voidsAmount: ore.min(0),
+  cardCount: count,
+  cardAmount: ore.min(0),
+  cashCount: count,
+  cashAmount: ore.min(0),
+  offlineCount: count,
+  offlineAmount: ore.min(0),
+})
+export type DayTotals = z.infer<typeof DayTotals>
+
+/**
+ * `day.close`: the till's Z report of one Copenhagen day (server/sync/appliers/day-close.ts).
+ * `number` counts the till's Z reports without gaps (1, 2, 3 …); the server checks it follows the
+ * previous one and compares `totals` with its own sales of that till and day.
+ */
+export const DayClosePayload = z.object({
+  number: z.number().int().min(1).max(1_000_000_000),
+  day: DayKey,
+  closedAt: isoInstant,
+  closedBy: tillId,
+  totals: DayTotals,
+  /** What the manager counted in the drawer, entered blind (before the expected figure was shown). */
+  countedCash: ore.min(0),
+  /** The kept cash sales of the day: what the drawer should hold over its float. */
+  expectedCash: ore.min(0),
+})
+export type DayClosePayload = z.infer<typeof DayClosePayload>
 
 export const Mutation = z.discriminatedUnion('kind', [
   z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('sale.record'), payload: SaleRecordPayload }),
+  z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('sale.void'), payload: SaleVoidPayload }),
+  z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('day.close'), payload: DayClosePayload }),
 ])
 export type Mutation = z.infer<typeof Mutation>
 export type MutationKind = Mutation['kind']
@@ -269,6 +368,26 @@ export const SnapshotResponse = z.object({
   cards: CardColumns,
 })
 export type SnapshotResponse = z.infer<typeof SnapshotResponse>
+
+/**
+ * The same snapshot as lines of JSON (`GET /sync/snapshot?…&format=ndjson`, answered as
+ * `application/x-ndjson`), so a till can store it as it arrives instead of holding it whole:
+ * first the head (everything but the accounts and cards), then the accounts and the cards in
+ * chunks of columns, then `end` with how many of each were sent: an answer cut off anywhere
+ * lacks it, and the till applies nothing. One moment, one server transaction, as the JSON answer.
+ */
+export const SnapshotHead = SnapshotResponse.omit({ accounts: true, cards: true })
+export type SnapshotHead = z.infer<typeof SnapshotHead>
+const rows = z.number().int().min(0)
+export const SnapshotLine = z.union([
+  z.object({ head: SnapshotHead }).strict(),
+  z.object({ accounts: AccountColumns }).strict(),
+  z.object({ cards: CardColumns }).strict(),
+  z.object({ end: z.object({ accounts: rows, cards: rows }).strict() }).strict(),
+])
+export type SnapshotLine = z.infer<typeof SnapshotLine>
+export type AccountColumns = z.infer<typeof AccountColumns>
+export type CardColumns = z.infer<typeof CardColumns>
 
 /**
  * `requestId`: made once by the till and kept before it is sent; the same code with the same

@@ -4,14 +4,12 @@ import { createDispatcher } from './api/dispatch'
 import { systemClock, systemIds } from './clock'
 import { createHandlers } from './handlers'
 import { createSession } from './handlers/session'
-import { HidReader } from './reader/hid'
-import { SimulatedReader, type CardReader } from './reader/reader'
+import { ReaderService } from './reader/service'
 import { openDb } from './store/db'
 import { getSetting, setSetting } from './store/settings'
 import { acquireUploaderLock } from './sync/lock'
 import { SyncEngine } from './sync/engine'
 import type { Till, TillOptions } from './till'
-import { normalizeCardNumber } from '../../domain/card'
 import type { TerminalKind } from '../../domain/sync'
 import type { Db } from './store/db'
 
@@ -30,6 +28,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
   if (opts.offlineAllowance !== undefined) setSetting(db, 'offline_allowance', opts.offlineAllowance)
   if (opts.offlineCap !== undefined) setSetting(db, 'offline_cap', opts.offlineCap)
   if (opts.signOutAfterMinutes !== undefined) setSetting(db, 'signout_after_minutes', opts.signOutAfterMinutes)
+  if (opts.cashAllowed !== undefined) setSetting(db, 'cash_allowed', opts.cashAllowed ? 1 : 0)
 
   const lock = acquireUploaderLock(opts.dataDir)
   if (!lock) log('warn', 'another process holds the uploader lock of this till database; this one only pulls')
@@ -50,17 +49,8 @@ export async function openTill(opts: TillOptions): Promise<Till> {
     log,
   })
 
-  const readers: CardReader[] = []
-  const simulated = opts.simulatedReader ? new SimulatedReader() : null
-  if (simulated) readers.push(simulated)
-  if (opts.hidReader) readers.push(new HidReader({ vendorId: 0x0c27, productId: 0x3bfa }))
-  for (const r of readers) {
-    r.on('card', (raw) => {
-      const card = normalizeCardNumber(raw)
-      if (card.ok) emit('reader.card', { cardNumber: card.number })
-    })
-    r.on('state', (s) => emit('reader.state', s))
-  }
+  // The reader's device and normalisation come from the till's settings (the manager's panel).
+  const readers = new ReaderService({ db, clock, emit, simulated: opts.simulatedReader ?? false, usb: opts.hidReader ?? false, log })
 
   const handlers = createHandlers({
     db,
@@ -72,7 +62,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
     tillName,
     terminalKind,
     version: VERSION,
-    readers: { all: readers, simulated },
+    readers,
     afterSaleCommit: opts.afterSaleCommit,
   })
   const dispatch = createDispatcher(handlers, (method, err) => log('error', `rpc ${method} failed`, { error: String(err) }))
@@ -87,7 +77,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
     },
     async close() {
       await sync.stop()
-      for (const r of readers) r.close()
+      readers.close()
       lock?.release()
       db.close()
     },

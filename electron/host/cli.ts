@@ -93,6 +93,8 @@ async function main(): Promise<void> {
     tillName: values.name,
     terminalKind: kind,
     simulatedReader: values.demo || process.env.NODE_ENV === 'development',
+    // The demo's canteen takes cash from guests; a real till's setting is left as it is.
+    cashAllowed: values.demo ? true : undefined,
     hidReader: true,
     log,
     afterSaleCommit: faultAfterSaleCommit(),

@@ -46,10 +46,11 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.json': 'application/json',
   '.ico': 'image/x-icon',
+  '.wav': 'audio/wav',
 }
 
 const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 const USED_CODE_PAGE = `<!doctype html><html lang="da"><meta charset="utf-8"><title>Kantine</title>
 <h1>Åbn kassen fra Kantine-programmet</h1><p>Linket virker kun én gang. Genstart kassen for at åbne den igen.</p>

@@ -25,7 +25,9 @@ import {
   contentSecurityPolicy,
   createMainWindow,
   devServerOrigin,
+  isAllowedDownload,
   isAllowedNavigation,
+  isAllowedPermission,
   isAllowedRequest,
   isAppUrl,
   isBlockedKioskShortcut,
@@ -133,12 +135,25 @@ function run(flags: ShellFlags): void {
 
   function lockDownSession(ses: Session): void {
     // Checklist item 5: the till needs no camera, microphone, notifications, geolocation,
-    // clipboard, HID/USB/serial (the card reader is the core's, via node-hid) or anything else.
-    ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
-    ses.setPermissionCheckHandler(() => false)
+    // clipboard, HID/USB/serial (the card reader is the core's, via node-hid) or anything else;
+    // a kiosk only the camera, for the child's photo (isAllowedPermission).
+    const kiosk = flags.terminal === 'kiosk'
+    ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+      const mediaTypes = details && 'mediaTypes' in details ? details.mediaTypes : undefined
+      callback(isAllowedPermission(permission, { mediaTypes, requestingUrl: details?.requestingUrl }, { kiosk, devOrigin }))
+    })
+    ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+      isAllowedPermission(
+        permission,
+        { mediaTypes: details?.mediaType ? [details.mediaType] : undefined, requestingUrl: details?.requestingUrl ?? requestingOrigin },
+        { kiosk, devOrigin },
+      ),
+    )
     ses.setDevicePermissionHandler(() => false)
     ses.setSpellCheckerEnabled(false)
-    ses.on('will-download', (event) => event.preventDefault())
+    ses.on('will-download', (event, item) => {
+      if (!isAllowedDownload(item.getURL(), item.getFilename(), devOrigin)) event.preventDefault()
+    })
     // No remote content: whatever the page asks for outside our origin is cancelled.
     ses.webRequest.onBeforeRequest((details, callback) => {
       const allowed = isAllowedRequest(details.url, devOrigin)

@@ -301,3 +301,27 @@ export function isBlockedKioskShortcut(input: Pick<Input, 'type' | 'key' | 'cont
   if (mod && input.shift && ['i', 'j', 'c', 'delete'].includes(key.toLowerCase())) return true
   return false
 }
+
+/**
+ * Checklist item 5, with one exception: a parent kiosk may use the camera (video only, never the
+ * microphone) for the child's photo, and only for our own page. A till needs no permission at all.
+ */
+export function isAllowedPermission(
+  permission: string,
+  details: { mediaTypes?: readonly string[]; requestingUrl?: string },
+  opts: { kiosk: boolean; devOrigin?: string },
+): boolean {
+  if (!opts.kiosk || permission !== 'media') return false
+  const types = details.mediaTypes ?? []
+  if (types.length === 0 || types.some((t) => t !== 'video')) return false
+  return details.requestingUrl !== undefined && isAppUrl(details.requestingUrl, opts.devOrigin)
+}
+
+/**
+ * Downloads are cancelled, except the reports the page itself makes (the day report's CSV): a
+ * blob: URL minted by our own page, saved as .csv through the save dialog Electron then shows.
+ */
+export function isAllowedDownload(url: string, filename: string, devOrigin?: string): boolean {
+  if (!url.startsWith('blob:') || !/^[\w .,()-]{1,120}\.csv$/i.test(filename)) return false
+  return isAppUrl(url.slice('blob:'.length), devOrigin)
+}

@@ -24,10 +24,18 @@ export type MovementKind = 'deposit' | 'auto_topup' | 'fee' | 'payout' | 'refund
 export interface Statement {
   from: string
   to: string
-  purchases: { saleId: string; at: string; locationName: string; lines: { name: string; quantity: number; unitPrice: number; total: number }[]; total: number }[]
-  /** Signed øre, as the ledger has them: money in positive, money out negative. */
-  movements: { at: string; kind: MovementKind; amount: number; note: string | null }[]
-  /** Positive øre each: bought; deposited (deposits and automatic top-ups); fees paid; paid out. */
+  purchases: {
+    saleId: string
+    at: string
+    locationName: string
+    lines: { name: string; quantity: number; unitPrice: number; total: number }[]
+    total: number
+    /** Present only when the canteen voided the purchase (its refund is among the movements). */
+    voided?: { at: string }
+  }[]
+  /** Signed øre, as the ledger has them: money in positive, money out negative. A refund names the voided sale. */
+  movements: { at: string; kind: MovementKind; amount: number; note: string | null; saleId?: string }[]
+  /** Positive øre each: bought (voided purchases not counted); deposited (deposits and automatic top-ups); fees paid; paid out. */
   totals: { spent: number; deposited: number; fees: number; payouts: number }
   /** Every day of the period, in order, zeros included. */
   perDay: { date: string; spent: number }[]
@@ -75,6 +83,7 @@ interface SaleRow {
   sold_at: Date | string
   location_name: string
   total: number | string
+  voided_at: Date | string | null
 }
 
 interface LineRow {
@@ -89,6 +98,7 @@ interface LedgerRow {
   kind: MovementKind
   amount: number | string
   note: string | null
+  sale_id: string | null
 }
 
 const iso = (t: Date | string) => new Date(t).toISOString()
@@ -99,8 +109,8 @@ export async function statement(ctx: ServerContext, g: GuardianPrincipal, accoun
   if (!period.ok) return period
   const { start, end, days } = period.value
   const sales = await ctx.db.query<SaleRow>(
-    `SELECT s.id, s.sold_at, l.name AS location_name, s.total
-       FROM sales s JOIN locations l ON l.id = s.location_id
+    `SELECT s.id, s.sold_at, l.name AS location_name, s.total, v.voided_at
+       FROM sales s JOIN locations l ON l.id = s.location_id LEFT JOIN sale_voids v ON v.sale_id = s.id
       WHERE s.account_id = $1 AND s.sold_at >= $2 AND s.sold_at < $3
       ORDER BY s.sold_at, s.id`,
     [accountId, start, end],
@@ -109,7 +119,7 @@ export async function statement(ctx: ServerContext, g: GuardianPrincipal, accoun
     sales.rows.map((s) => s.id),
   ])
   const ledger = await ctx.db.query<LedgerRow>(
-    `SELECT created_at, kind, amount, note FROM ledger
+    `SELECT created_at, kind, amount, note, sale_id::text AS sale_id FROM ledger
       WHERE account_id = $1 AND kind <> 'purchase' AND created_at >= $2 AND created_at < $3
       ORDER BY created_at, id`,
     [accountId, start, end],
@@ -122,11 +132,27 @@ export async function statement(ctx: ServerContext, g: GuardianPrincipal, accoun
     list.push({ name: l.name, quantity: l.qty, unitPrice, total: unitPrice * l.qty })
     linesOf.set(l.sale_id, list)
   }
-  const purchases = sales.rows.map((s) => ({ saleId: s.id, at: iso(s.sold_at), locationName: s.location_name, lines: linesOf.get(s.id) ?? [], total: Number(s.total) }))
-  const movements = ledger.rows.map((m) => ({ at: iso(m.created_at), kind: m.kind, amount: Number(m.amount), note: m.note }))
+  // A voided purchase stays listed, marked; a refund says which sale it gave back (sync/appliers/sale-void.ts).
+  const purchases: Statement['purchases'] = sales.rows.map((s) => ({
+    saleId: s.id,
+    at: iso(s.sold_at),
+    locationName: s.location_name,
+    lines: linesOf.get(s.id) ?? [],
+    total: Number(s.total),
+    ...(s.voided_at === null ? {} : { voided: { at: iso(s.voided_at) } }),
+  }))
+  const movements: Statement['movements'] = ledger.rows.map((m) => ({
+    at: iso(m.created_at),
+    kind: m.kind,
+    amount: Number(m.amount),
+    note: m.note,
+    ...(m.kind === 'refund' && m.sale_id !== null ? { saleId: m.sale_id } : {}),
+  }))
+  // What the child kept: a voided purchase counts neither in the spend nor in a day's bar, as the limits count it.
+  const kept = purchases.filter((p) => p.voided === undefined)
 
   const perDay = new Map(days.map((d) => [d, 0]))
-  for (const p of purchases) {
+  for (const p of kept) {
     const day = periodKeys(new Date(p.at)).day
     perDay.set(day, (perDay.get(day) ?? 0) + p.total)
   }
@@ -137,7 +163,7 @@ export async function statement(ctx: ServerContext, g: GuardianPrincipal, accoun
     purchases,
     movements,
     totals: {
-      spent: purchases.reduce((n, p) => n + p.total, 0),
+      spent: kept.reduce((n, p) => n + p.total, 0),
       deposited: sum(['deposit', 'auto_topup']),
       // 0 - x, not -x: no fees is 0, not -0.
       fees: 0 - sum(['fee']),

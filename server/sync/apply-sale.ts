@@ -19,12 +19,17 @@
  * Applied but flagged (sale-flags.ts): a real sale that broke a rule (the food is gone), sold
  * at a price that had already changed (`stale-price`), or dated far from when it arrived
  * (`time-skew`). Its spend counts in the periods of its own date.
+ *
+ * A cash sale (`payment: 'cash'`, a guest paying at the counter) has no card and no account: it
+ * is checked as every sale is (this till's canteen, a sane date, known staff and products, the
+ * catalogue's prices, the caps, the total) and recorded, but it touches no ledger, no spend and
+ * no account's change rows: its money is in the drawer, and the till's Z report counts it.
  */
 import { randomUUID } from 'node:crypto'
 import { basketTotal, type AccountView } from '../../domain/checkout'
 import type { CardStatus } from '../../domain/enums'
 import { PERIOD_KINDS } from '../../domain/periods'
-import type { SaleRecordPayload } from '../../domain/sync'
+import type { CardSalePayload, SaleRecordPayload } from '../../domain/sync'
 import { ACCOUNT_SNAPSHOT_COLUMNS, accountData, recordChanges, type AccountSnapshotRow, type ChangeOrigin } from './changes'
 import type { ServerContext } from '../platform/context'
 import type { Terminal } from '../enrolment/enrol'
@@ -33,7 +38,7 @@ import { AUTO_TOPUP_BELOW } from '../payments/auto-topup'
 import { spendPeriodsAt } from '../money/spend'
 import type { Sql } from '../db'
 import type { Tx } from '../platform/tx'
-import { saleFlags } from './sale-flags'
+import { AUTO_TOPUP_QUEUED, saleFlags } from './sale-flags'
 import type { Checked, MutationOutcome } from './appliers/types'
 import { saleCapsOf, type SaleCaps } from './sale-caps'
 import { PRICE_HISTORY_ROWS, checkPrice, priceHistoryOf, type PriceHistory } from './prices'
@@ -82,6 +87,7 @@ interface Refs {
 /** What the sales refer to, with the accounts behind the cards, in four reads for the whole batch (five when a card is not the named account's). */
 async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<Refs> {
   const ps = sales.map((s) => s.payload)
+  const cardSales = ps.filter(isCardSale)
   // One after the other: a transaction is one connection.
   const recorded = await tx.query<{ id: string }>('SELECT id::text AS id FROM sales WHERE id = ANY($1::uuid[])', [ps.map((p) => p.saleId)])
   // The account ids are in the condition, so the planner finds accounts by key, not by a scan.
@@ -90,11 +96,11 @@ async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation
             a.topup_status = 'active' AND EXISTS (SELECT 1 FROM topup_jobs j WHERE j.account_id = a.id AND j.status = 'queued') AS topup_queued
        FROM cards c JOIN accounts a ON a.id = c.account_id JOIN holders h ON h.id = a.holder_id
       WHERE c.number = ANY($1::text[]) AND a.id = ANY($2::text[])`,
-    [[...new Set(ps.map((p) => p.cardNumber))], [...new Set(ps.map((p) => p.accountId))]],
+    [[...new Set(cardSales.map((p) => p.cardNumber))], [...new Set(cardSales.map((p) => p.accountId))]],
   )
   const found = new Map(cards.rows.map((c) => [c.number, { ...c, balance: Number(c.balance) }]))
   // Cards of accounts the sales did not name (rejected below): only whose they are, and where.
-  const missing = [...new Set(ps.map((p) => p.cardNumber))].filter((n) => !found.has(n))
+  const missing = [...new Set(cardSales.map((p) => p.cardNumber))].filter((n) => !found.has(n))
   const others =
     missing.length === 0
       ? []
@@ -136,16 +142,19 @@ function saneDate(at: Date): boolean {
 }
 
 /** Why a sale is not a real sale of this till, or its card (with the account) and whether a price was stale when it is. */
-function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): { reason: string } | { card: CardRow; stalePrice: boolean } {
+function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): { reason: string } | { card: CardRow | null; stalePrice: boolean } {
   if (refs.recorded.has(p.saleId)) return { reason: 'duplicate-sale' }
   if (p.locationId !== terminal.locationId) return { reason: 'location-mismatch' }
   const at = new Date(p.at)
   if (!saneDate(at)) return { reason: 'date-out-of-range' }
-  const card = refs.cards.get(p.cardNumber)
-  const owner = card ? { account_id: card.id, municipality_id: card.municipality_id } : refs.otherCards.get(p.cardNumber)
-  // Another municipality's card is as unknown here as a card that does not exist.
-  if (!owner || owner.municipality_id !== terminal.municipalityId) return { reason: 'card-unknown' }
-  if (!card || owner.account_id !== p.accountId) return { reason: 'account-mismatch' }
+  let card: CardRow | null = null
+  if (isCardSale(p)) {
+    card = refs.cards.get(p.cardNumber) ?? null
+    const owner = card ? { account_id: card.id, municipality_id: card.municipality_id } : refs.otherCards.get(p.cardNumber)
+    // Another municipality's card is as unknown here as a card that does not exist.
+    if (!owner || owner.municipality_id !== terminal.municipalityId) return { reason: 'card-unknown' }
+    if (!card || owner.account_id !== p.accountId) return { reason: 'account-mismatch' }
+  }
   if (!refs.staff.has(p.staffId)) return { reason: 'staff-unknown' }
   if (!p.lines.every((l) => refs.products.has(l.productId))) return { reason: 'product-unknown' }
   if (!p.lines.every((l) => refs.products.get(l.productId) === l.categoryId)) return { reason: 'category-mismatch' }
@@ -155,6 +164,11 @@ function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): 
   if (basketTotal(p.lines) !== p.total) return { reason: 'total-mismatch' }
   if (p.total > refs.caps.maxSaleTotal) return { reason: 'total-too-large' }
   return { card, stalePrice: prices.includes('stale') }
+}
+
+/** A card sale (`payment` 'card', or absent: a till older than cash sales). */
+export function isCardSale(p: SaleRecordPayload): p is CardSalePayload {
+  return p.payment !== 'cash'
 }
 
 /** What only the server sees: a price that had already changed, a date far from the sale's arrival. */
@@ -175,8 +189,12 @@ async function readSpend(tx: Tx, accountIds: readonly string[], periods: readonl
 interface Applied {
   m: SaleMutation
   flags: string[]
+  /** The spend periods the sale counts in; none for a cash sale (no account). */
   periods: string[]
 }
+
+/** A card sale as applied (the ledger and spend take only those). */
+type CardApplied = Applied & { m: Checked<CardSalePayload> }
 
 export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal, sales: readonly SaleMutation[]): Promise<MutationOutcome[]> {
   if (sales.length === 0) return []
@@ -186,7 +204,9 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
   const refs = await readRefs(tx, terminal, sales)
 
   const outcomes: MutationOutcome[] = []
-  const real: { index: number; m: SaleMutation; cardStatus: CardStatus; account: CardRow; stalePrice: boolean }[] = []
+  const real: { index: number; m: Checked<CardSalePayload>; cardStatus: CardStatus; account: CardRow; stalePrice: boolean }[] = []
+  // Cash sales: checked like every sale, then recorded with no account to charge.
+  const cash: Applied[] = []
   for (const [index, m] of sales.entries()) {
     const checked = rejectionReason(refs, terminal, m.payload)
     if ('reason' in checked) {
@@ -195,10 +215,20 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
     }
     // The same sale twice in one batch: the second is a replay.
     refs.recorded.add(m.payload.saleId)
-    real.push({ index, m, cardStatus: checked.card.card_status, account: checked.card, stalePrice: checked.stalePrice })
+    const p = m.payload
+    if (!isCardSale(p) || checked.card === null) {
+      const flags = serverFlags(p, checked.stalePrice, tx.now)
+      cash.push({ m, flags, periods: [] })
+      outcomes.push({ status: 'applied', flags })
+      continue
+    }
+    real.push({ index, m: { seq: m.seq, payload: p }, cardStatus: checked.card.card_status, account: checked.card, stalePrice: checked.stalePrice })
     outcomes.push({ status: 'applied', flags: [] })
   }
-  if (real.length === 0) return outcomes
+  if (real.length === 0) {
+    if (cash.length > 0) await insertSales(tx, terminal, cash)
+    return outcomes
+  }
 
   // One state per account, shared by its cards (an old card and a new one of the same account).
   const accounts = new Map<string, CardRow>()
@@ -226,7 +256,7 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
   const amount = (accountId: string, period: string) => spent.get(`${accountId} ${period}`) ?? 0
 
   // Decide in seq order, each sale seeing the account as the sales before it left it.
-  const applied: Applied[] = []
+  const applied: CardApplied[] = []
   const topups: { accountId: string; saleId: string; amount: number }[] = []
   const newestSeq = new Map<string, number>()
   for (const [k, r] of real.entries()) {
@@ -249,20 +279,25 @@ export async function applySales(ctx: ServerContext, tx: Tx, terminal: Terminal,
       ...saleFlags({ cardStatus: r.cardStatus, account: before, locationId: p.locationId, lines: p.lines, total: p.total, salePeriods: keys }),
       ...serverFlags(p, r.stalePrice, tx.now),
     ]
-    outcomes[r.index] = { status: 'applied', flags }
     applied.push({ m: r.m, flags, periods: PERIOD_KINDS.map((kind) => periods[kind]) })
 
     // Auto top-up (auto-topup.ts): a purchase while under the threshold queues one charge, one at a time.
+    // The answer (not the sale's stored flags: no rule was broken) tells the till, which shows it.
+    let queued = false
     if (a.balance < AUTO_TOPUP_BELOW && a.topup_status === 'active' && a.topup_amount !== null && !a.topup_queued) {
       topups.push({ accountId: a.id, saleId: p.saleId, amount: Number(a.topup_amount) })
       a.topup_queued = true
+      queued = true
     }
+    // A blocked account's top-up is queued to fail on record (auto-topup.ts): nothing to announce.
+    const announce = queued && a.status === 'active'
+    outcomes[r.index] = { status: 'applied', flags: announce ? [...flags, AUTO_TOPUP_QUEUED] : flags }
     a.balance -= p.total
     for (const period of Object.values(periods)) spent.set(`${a.id} ${period}`, amount(a.id, period) + p.total)
     newestSeq.set(a.id, r.m.seq)
   }
 
-  await insertSales(tx, terminal, applied)
+  await insertSales(tx, terminal, [...applied, ...cash])
   const balances = await postLedgerMany(
     tx,
     applied.map(({ m }) => ({ accountId: m.payload.accountId, kind: 'purchase' as const, amount: -m.payload.total, saleId: m.payload.saleId, at: tx.now })),
@@ -303,11 +338,11 @@ async function insertSales(tx: Tx, terminal: Terminal, applied: readonly Applied
   const inserted = await tx.query<{ id: string }>(
     // Flags travel as one comma-separated text per sale (an array of arrays cannot be ragged).
     `INSERT INTO sales (id, municipality_id, terminal_id, seq, account_id, card_number, location_id, staff_id,
-                        total, offline, flags, sold_at, received_at)
+                        total, offline, flags, sold_at, received_at, payment)
      SELECT s.id, $1, $2, s.seq, s.account_id, s.card_number, s.location_id, s.staff_id, s.total, s.offline,
-            string_to_array(s.flags, ','), s.sold_at, $3
-       FROM unnest($4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::boolean[], $12::text[], $13::timestamptz[])
-         AS s(id, seq, account_id, card_number, location_id, staff_id, total, offline, flags, sold_at)
+            string_to_array(s.flags, ','), s.sold_at, $3, s.payment
+       FROM unnest($4::uuid[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::boolean[], $12::text[], $13::timestamptz[], $14::text[])
+         AS s(id, seq, account_id, card_number, location_id, staff_id, total, offline, flags, sold_at, payment)
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
     [
@@ -316,14 +351,15 @@ async function insertSales(tx: Tx, terminal: Terminal, applied: readonly Applied
       tx.now,
       ps.map((p) => p.saleId),
       applied.map(({ m }) => m.seq),
-      ps.map((p) => p.accountId),
-      ps.map((p) => p.cardNumber),
+      ps.map((p) => (isCardSale(p) ? p.accountId : null)),
+      ps.map((p) => (isCardSale(p) ? p.cardNumber : null)),
       ps.map((p) => p.locationId),
       ps.map((p) => p.staffId),
       ps.map((p) => p.total),
       ps.map((p) => p.offline),
       applied.map(({ flags }) => flags.join(',')),
       ps.map((p) => p.at),
+      ps.map((p) => p.payment ?? 'card'),
     ],
   )
   // Checked before the locks, so only a concurrent push of the same sale id gets here.
@@ -349,7 +385,7 @@ export async function insertSaleLines(sql: Sql, sales: readonly SaleRecordPayloa
   )
 }
 
-async function addSpend(tx: Tx, applied: readonly Applied[]): Promise<void> {
+async function addSpend(tx: Tx, applied: readonly CardApplied[]): Promise<void> {
   const sums = new Map<string, { accountId: string; period: string; amount: number }>()
   for (const { m, periods } of applied) {
     for (const period of periods) {

@@ -51,7 +51,7 @@ describe('the ledger, whatever tills push', () => {
           expect(r.status).toBe(200)
           for (const [i, result] of (r.body.results as { status: string }[]).entries()) {
             const m = ms[i]!
-            if (result.status === 'applied' && m.kind === 'sale.record') applied.set(m.payload.accountId, (applied.get(m.payload.accountId) ?? 0) + m.payload.total)
+            if (result.status === 'applied' && m.kind === 'sale.record' && m.payload.payment !== 'cash') applied.set(m.payload.accountId, (applied.get(m.payload.accountId) ?? 0) + m.payload.total)
           }
         }
         const { rows } = await s.db.query<{ id: string; balance: number; ledger: number }>(

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { Readable } from 'node:stream'
 import { z } from 'zod'
 import { PhotoId, PushEnvelope, SCHEMA_VERSION } from '../../domain/sync'
 import { refuseKiosk, requireTerminal, terminalOf } from '../platform/auth'
@@ -7,7 +8,7 @@ import { HttpError, notFound, parseInput } from '../platform/errors'
 import type { LiveHub } from './live'
 import { START_CURSOR, parseLimit, pull } from './pull'
 import { push } from './push'
-import { snapshot } from './snapshot'
+import { snapshot, snapshotLines } from './snapshot'
 import { checkVersions } from './versions'
 
 /** Read first, loosely: an old till's body may not match today's schema, and it should hear 426, not 400. */
@@ -68,6 +69,11 @@ export async function syncRoutes(app: FastifyInstance, opts: { ctx: ServerContex
     const schema = checkQueryVersions(parseInput(VersionQuery, request.query, 'snapshot query'), 'snapshot')
     // Snapshots came with schema 2: no till of schema 1 asks for one.
     if (schema < SCHEMA_VERSION) throw new HttpError(426, 'protocol-unsupported', `a snapshot needs schema ${SCHEMA_VERSION}; update the till`)
+    // A till that stores the snapshot as it arrives asks for lines (domain/sync.ts SnapshotLine).
+    if ((request.query as { format?: unknown }).format === 'ndjson') {
+      const lines = await snapshotLines(ctx, terminalOf(request))
+      return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(lines.map((l) => `${l}\n`)))
+    }
     return reply.type('application/json; charset=utf-8').send(await snapshot(ctx, terminalOf(request)))
   })
 

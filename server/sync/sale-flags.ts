@@ -10,6 +10,9 @@ import { purchaseBreaks, type AccountView, type BasketLine } from '../../domain/
 import type { CardStatus } from '../../domain/enums'
 import type { PeriodKeys } from '../../domain/periods'
 
+/** In the sale's answer only, never stored with the sale: not a rule it broke (domain/sync.ts). */
+export { AUTO_TOPUP_QUEUED } from '../../domain/sync'
+
 export interface SaleFacts {
   cardStatus: CardStatus
   /** The account as it was just before this sale, with spend of the sale's own periods. */

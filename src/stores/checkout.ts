@@ -1,8 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { normalizeCardNumber } from '../../domain/card'
+import { classifyScan } from '../../domain/ean'
 import { api, isRpcCallError } from '../api'
-import type { CardInfo, CardLookup, SaleOutcome, SaleSummary } from '../api'
+import type { CardInfo, CardLookup, CashSaleOutcome, SaleOutcome, SaleSummary } from '../api'
+import { loadCounterSettings, useSounds } from '../composables/useSounds'
 import { useBasketStore } from './basket'
 import { clearInFlight, loadInFlight, memoryStorage, saveInFlight, type AttemptStorage, type InFlightSale } from './in-flight'
 import type { BasketProduct } from './basket'
@@ -31,11 +33,13 @@ export const useCheckoutStore = defineStore('checkout', () => {
   const basket = useBasketStore()
   const catalog = useCatalogStore()
   const sync = useSyncStore()
+  const sounds = useSounds()
 
   const card = ref<CardInfo | null>(null)
   const cardProblem = ref<CardProblem | null>(null)
   const looking = ref(false)
-  const outcome = ref<SaleOutcome | null>(null)
+  /** A card sale's outcome, or a guest's cash payment (`payment: 'cash'` when approved). */
+  const outcome = ref<SaleOutcome | CashSaleOutcome | null>(null)
   const paying = ref(false)
   /** The product a refusal named (not permitted / unknown): marked in the basket until removed. */
   const flaggedProductId = ref<string | null>(null)
@@ -116,7 +120,9 @@ export const useCheckoutStore = defineStore('checkout', () => {
   async function scan(raw: string): Promise<void> {
     const text = raw.trim()
     if (text === '') return
-    const product = catalog.byBarcode.get(text)
+    // A barcode counts only with its check digit right (domain/ean.ts); anything else is a card.
+    const scanned = classifyScan(text, (barcode) => catalog.byBarcode.has(barcode))
+    const product = scanned.kind === 'product' ? catalog.byBarcode.get(scanned.barcode) : undefined
     if (product) addProduct(product)
     else await presentCard(text)
   }
@@ -130,12 +136,38 @@ export const useCheckoutStore = defineStore('checkout', () => {
   }
 
   const canPay = computed(() => card.value !== null && !basket.isEmpty && !paying.value && outcome.value === null && unsettled.value === null)
+  /** A guest may pay cash: the till takes cash, and no card is on the counter (a pupil pays by card). */
+  const canPayCash = computed(
+    () => sounds.cashAllowed.value && card.value === null && !looking.value && !basket.isEmpty && !paying.value && outcome.value === null && unsettled.value === null,
+  )
+  const cashAllowed = computed(() => sounds.cashAllowed.value)
 
   function showApproved(result: Extract<SaleOutcome, { ok: true }>): void {
     outcome.value = result
     card.value = result.card
     stopTimer()
     clearTimer = setTimeout(finish, APPROVED_CLEAR_MS)
+  }
+
+  /**
+   * A guest pays cash for the basket. The attempt's id is kept until the basket changes, so a tap
+   * again after a lost answer is answered by the core (the same sale), never recorded twice. The
+   * approval stays until the cashier taps "Næste kunde": the cash is counted at the counter first.
+   */
+  async function payCash(): Promise<void> {
+    if (!canPayCash.value) return
+    paying.value = true
+    attemptId ??= checkoutDeps.newSaleId()
+    try {
+      const result = await api.call('sale.cash', { saleId: attemptId, lines: basket.saleLines })
+      outcome.value = result
+      if (!result.ok && result.productId) flaggedProductId.value = result.productId
+      void loadRecent()
+    } catch {
+      // Reported app-wide; the same attempt id is sent again on the next tap.
+    } finally {
+      paying.value = false
+    }
   }
 
   async function pay(): Promise<void> {
@@ -249,15 +281,43 @@ export const useCheckoutStore = defineStore('checkout', () => {
     },
   )
 
-  // A sale's sync state changes when the uploader pushes or the server sets a sale aside.
+  // A sale's sync state changes when the uploader pushes or the server sets a sale aside. The
+  // card on screen is read again too: the push's answer may say the sale started the account's
+  // auto top-up, and the pull after it brings the new balance.
   watch(
     () => [sync.status?.pending, sync.status?.rejected, sync.status?.lastSyncAt],
-    () => void loadRecent(),
+    () => {
+      void loadRecent()
+      void refreshApprovedCard()
+    },
   )
 
+  /** The card of an approval on screen, read again quietly (the approval itself stays as it was). */
+  async function refreshApprovedCard(): Promise<void> {
+    const shown = outcome.value
+    if (!shown?.ok || !('card' in shown) || card.value === null) return
+    const token = lookupToken
+    try {
+      const found = await api.call('card.lookup', { cardNumber: card.value.cardNumber, refresh: true })
+      if (token === lookupToken && outcome.value === shown && found.ok) card.value = found.card
+    } catch {
+      // Keep what is shown.
+    }
+  }
+
+  // The approved and refused sounds: a refusal at the card (unknown, invalid) sounds like one at Betal.
+  watch(outcome, (o) => {
+    if (o) sounds.play(o.ok ? 'approved' : 'refused')
+  })
+  watch(cardProblem, (p) => {
+    if (p) sounds.play('refused')
+  })
+
   api.on('data.changed', () => void refreshCard())
+  void loadCounterSettings()
   api.onConnection((up) => {
     if (up) {
+      void loadCounterSettings()
       void resumeInFlight()
       void loadRecent()
       void refreshCard()
@@ -271,6 +331,9 @@ export const useCheckoutStore = defineStore('checkout', () => {
     outcome,
     paying,
     canPay,
+    canPayCash,
+    cashAllowed,
+    payCash,
     flaggedProductId,
     unsettled,
     notRecorded,

@@ -24,6 +24,7 @@ import {
   createMainWindow,
   devServerOrigin,
   isAllowedNavigation,
+  isAllowedPermission,
   isAllowedRequest,
   isBlockedKioskShortcut,
   isTrustedSender,
@@ -153,6 +154,22 @@ function remoteSources(policy: string, allowLoopback = false): string[] {
 }
 
 const UNSAFE = ["'unsafe-inline'", "'unsafe-eval'", "'wasm-unsafe-eval'", "'unsafe-hashes'", '*']
+
+describe('permissions', () => {
+  it('lets only a kiosk use the camera, video only, for its own page', () => {
+    const own = { requestingUrl: 'app://kantine/index.html' }
+    expect(isAllowedPermission('media', { ...own, mediaTypes: ['video'] }, { kiosk: true })).toBe(true)
+    expect(isAllowedPermission('media', { ...own, mediaTypes: ['video'] }, { kiosk: false })).toBe(false)
+    expect(isAllowedPermission('media', { ...own, mediaTypes: ['video', 'audio'] }, { kiosk: true })).toBe(false)
+    expect(isAllowedPermission('media', { ...own, mediaTypes: ['audio'] }, { kiosk: true })).toBe(false)
+    expect(isAllowedPermission('media', { ...own, mediaTypes: [] }, { kiosk: true })).toBe(false)
+    expect(isAllowedPermission('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] }, { kiosk: true })).toBe(false)
+    expect(isAllowedPermission('media', { mediaTypes: ['video'] }, { kiosk: true })).toBe(false)
+    for (const p of ['geolocation', 'notifications', 'hid', 'clipboard-read', 'fullscreen']) {
+      expect(isAllowedPermission(p, { ...own, mediaTypes: ['video'] }, { kiosk: true }), p).toBe(false)
+    }
+  })
+})
 
 describe('the content security policy', () => {
   const header = contentSecurityPolicy()
@@ -562,12 +579,23 @@ describe("main's wiring (a fake electron module records what main registers)", (
       s.permissionRequest!(wc, permission, granted)
       expect(granted).toHaveBeenCalledWith(false)
     }
+    // A till refuses the camera even for its own page.
+    const camera = vi.fn()
+    s.permissionRequest!(wc, 'media', camera, { mediaTypes: ['video'], requestingUrl: 'app://kantine/index.html' })
+    expect(camera).toHaveBeenCalledWith(false)
     expect(s.permissionCheck!()).toBe(false)
     expect(s.devicePermission!()).toBe(false)
     expect(s.spellChecker).toBe(false)
-    const download = { preventDefault: vi.fn() }
-    s.events.emit('will-download', download)
-    expect(download.preventDefault).toHaveBeenCalled()
+    const download = (url: string, filename: string) => {
+      const e = { preventDefault: vi.fn() }
+      s.events.emit('will-download', e, { getURL: () => url, getFilename: () => filename })
+      return e.preventDefault.mock.calls.length > 0
+    }
+    expect(download('https://evil.example/x.exe', 'x.exe')).toBe(true)
+    expect(download('blob:https://evil.example/1234', 'z.csv')).toBe(true)
+    expect(download('blob:app://kantine/1234', 'run.sh')).toBe(true)
+    // The day report's CSV, made by our own page.
+    expect(download('blob:app://kantine/1234', 'z-rapport-2026-11-30.csv')).toBe(false)
 
     const cancelled = (url: string) => {
       let result: boolean | undefined
@@ -920,6 +948,8 @@ describe(`packaging with electron-builder and a stand-in Electron${rendererBuilt
       expect(existsSync(join(app, 'resources/app.asar.unpacked', sqlite))).toBe(true)
       const nativeInAsar = [...asar].filter(([f, e]) => f.endsWith('.node') && !e.unpacked).map(([f]) => f)
       expect(nativeInAsar, 'every .node file is unpacked').toEqual([])
+      // The udev rule that lets a Linux till open keyboard-class card readers ships beside the app.
+      expect(existsSync(join(app, 'resources/linux/70-kantine-card-reader.rules'))).toBe(true)
 
       // What main and the core import must be there, with what those packages need in turn;
       // an exclusion in electron-builder.yml that breaks the app fails here, not at a canteen.

@@ -68,7 +68,7 @@ export interface FakeState {
   exitCodes: number[]
   quits: number
   session: {
-    permissionRequest?: (wc: unknown, permission: string, callback: (granted: boolean) => void) => void
+    permissionRequest?: (wc: unknown, permission: string, callback: (granted: boolean) => void, details?: { mediaTypes?: string[]; requestingUrl?: string }) => void
     permissionCheck?: (...a: unknown[]) => boolean
     devicePermission?: (...a: unknown[]) => boolean
     spellChecker?: boolean

@@ -6,7 +6,7 @@
  * `close()`. Unset: PGlite in memory (about 5 s to create: one per test FILE, not per test).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { PROTOCOL_VERSION, SCHEMA_VERSION, SnapshotResponse, type Mutation, type PullResponse, type SaleLine } from '../../domain/sync'
+import { PROTOCOL_VERSION, SCHEMA_VERSION, SnapshotResponse, type CardSalePayload, type Mutation, type PullResponse, type SaleLine } from '../../domain/sync'
 import type { Clock } from '../../server/platform/clock'
 import { openDb, type Db } from '../../server/db'
 import { insertMunicipality, type DemoData } from '../../server/demo/demo'
@@ -187,7 +187,7 @@ export interface SaleOptions {
 }
 
 /** A `sale.record` mutation as a till's outbox holds it. */
-export function sale(f: Fixture, seq: number, o: SaleOptions = {}): Mutation {
+export function sale(f: Fixture, seq: number, o: SaleOptions = {}): Extract<Mutation, { kind: 'sale.record' }> & { payload: CardSalePayload } {
   const lines = o.lines ?? [f.products.bun]
   return {
     seq,

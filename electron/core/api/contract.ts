@@ -14,25 +14,27 @@ import { joinAreas } from './areas/area'
 import { cardMethods, type CardResults } from './areas/card'
 import { catalogMethods, type CatalogResults } from './areas/catalog'
 import { guardianMethods, type GuardianResults } from './areas/guardian'
-import { readerMethods, type ReaderResults, type ReaderState } from './areas/reader'
+import { readerMethods, type ReaderRead, type ReaderResults, type ReaderState } from './areas/reader'
+import { reportMethods, type ReportResults } from './areas/report'
 import { saleMethods, type SaleResults } from './areas/sale'
 import { staffMethods, type StaffResults } from './areas/staff'
 import { syncMethods, type SyncResults, type SyncStatus } from './areas/sync'
 
-export type { AppInfo } from './areas/app'
+export type { AppInfo, CounterSettings } from './areas/app'
 export type { CardInfo, CardLookup } from './areas/card'
 export type { Catalog, Category, Product } from './areas/catalog'
 export type { GuardianRelayAnswer } from './areas/guardian'
-export type { ReaderState } from './areas/reader'
-export type { SaleAttempt, SaleOutcome, SaleSummary } from './areas/sale'
+export type { ReaderConfigInput, ReaderDevice, ReaderRead, ReaderState, ReaderStatus } from './areas/reader'
+export type { CashSaleOutcome, SaleAttempt, SaleOutcome, SaleSummary, SaleVoidOutcome } from './areas/sale'
+export type { DayCloseOutcome, DayReport, ReportDay, ReportLine, ReportVoid } from './areas/report'
 export type { SignInRefusal, StaffSession } from './areas/staff'
 export type { SyncStatus } from './areas/sync'
 
 // ---- methods: one file per area under ./areas, joined here (a name declared twice throws) ----
 
-export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods, guardianMethods)
+export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods, guardianMethods, reportMethods)
 
-export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults, GuardianResults {}
+export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults, GuardianResults, ReportResults {}
 
 export type Method = keyof typeof methods
 export type Args<M extends Method> = z.input<(typeof methods)[M]['input']>
@@ -46,6 +48,8 @@ export interface Events {
   /** A card was presented to the reader (number normalised). */
   'reader.card': { cardNumber: string }
   'reader.state': ReaderState
+  /** Every read of the reader (card, product barcode or unreadable), for the reader's test panel and the cashier's barcodes. */
+  'reader.read': ReaderRead
   /** Pulled data changed (catalogue, accounts): views re-read what they show. */
   'data.changed': { entities: string[] }
 }

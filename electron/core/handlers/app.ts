@@ -1,5 +1,5 @@
 import type { AppResults } from '../api/areas/app'
-import { getSetting } from '../store/settings'
+import { counterSettings, getSetting, setSetting } from '../store/settings'
 import { locationName } from '../store/staff'
 import type { AreaHandlers } from './area'
 import type { HandlerContext } from './context'
@@ -19,5 +19,14 @@ export function appHandlers(ctx: HandlerContext): AreaHandlers<AppResults> {
     },
     // Only Electron's main can swap the browser session (it answers this call itself).
     'app.wipe': () => ({ fresh: false }),
+    'app.settings': () => counterSettings(ctx.db),
+    'app.sound.set': ({ on, volume }) => {
+      ctx.session.signedIn()
+      ctx.db.transaction(() => {
+        setSetting(ctx.db, 'sound_on', on ? 1 : 0)
+        setSetting(ctx.db, 'sound_volume', volume)
+      })()
+      return counterSettings(ctx.db)
+    },
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock, Ids } from '../clock'
-import type { SimulatedReader, CardReader } from '../reader/reader'
+import type { ReaderService } from '../reader/service'
 import type { Db } from '../store/db'
 import type { SyncEngine } from '../sync/engine'
 import type { Session } from './session'
@@ -19,7 +19,7 @@ export interface HandlerContext {
   /** A till sells; a parent kiosk relays the guardian API and refuses everything of the counter. */
   terminalKind: TerminalKind
   version: string
-  readers: { all: readonly CardReader[]; simulated: SimulatedReader | null }
+  readers: ReaderService
   /**
    * Test-only fault injection: runs right after a sale's transaction committed and before the
    * answer leaves the core (the cross-process test makes it exit the process). Unset in use.

@@ -6,6 +6,7 @@ import { catalogHandlers } from './catalog'
 import type { HandlerContext } from './context'
 import { guardianHandlers } from './guardian'
 import { readerHandlers } from './reader'
+import { reportHandlers } from './report'
 import { saleHandlers } from './sale'
 import { staffHandlers } from './staff'
 import { syncHandlers } from './sync'
@@ -48,8 +49,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const sale = counterOnly(ctx, saleHandlers(ctx))
   const sync = syncHandlers(ctx)
   const reader = readerHandlers(ctx)
+  const report = counterOnly(ctx, reportHandlers(ctx))
   const guardian = guardianHandlers(ctx)
-  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader, guardian)
+  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader, guardian, report)
   // `satisfies` proves every method of the contract has a handler of the right type.
-  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader & typeof guardian satisfies Handlers
+  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader & typeof guardian & typeof report satisfies Handlers
 }

@@ -1,14 +1,15 @@
 import type { SaleResults } from '../api/areas/sale'
-import type { CardInfo, SaleOutcome } from '../api/contract'
+import type { CardInfo, CashSaleOutcome, SaleOutcome } from '../api/contract'
 import { RpcFault } from '../api/dispatch'
 import { readCardAccount, type CardAccount } from '../store/accounts'
 import { readProducts, saleCapsAt } from '../store/catalog'
 import { insertSale, recentSales, recordedSale, type RecordedSale } from '../store/sales'
-import { getSetting } from '../store/settings'
+import { counterSettings, getSetting } from '../store/settings'
 import { ackedSeq } from '../store/outbox'
 import { offlineBudget } from '../sync/offline'
 import type { AreaHandlers } from './area'
 import { cardInfo } from './card-info'
+import { saleVoidHandlers } from './sale-void'
 import type { HandlerContext } from './context'
 import { normalizeCardNumber } from '../../../domain/card'
 import { basketTotal, decidePurchase, saleCapBreak, type BasketLine, type PurchaseQuestion } from '../../../domain/checkout'
@@ -40,6 +41,8 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
 
   /** A sale this till recorded, answered as it was approved, with the card as it is now. */
   const approvedAgain = (sale: RecordedSale): Approved => {
+    // The renderer keeps no cash sale in flight (a retry of the same saleId is answered by sale.cash).
+    if (sale.cardNumber === null) throw new RpcFault('bad-argument', `sale ${sale.saleId} is a cash sale`)
     const now = periodKeys(clock.now())
     const found = readCardAccount(db, sale.cardNumber, ackedSeq(db), now)
     if (!found) throw new Error(`sale ${sale.saleId}: its card ${sale.cardNumber} is gone from the till`)
@@ -47,8 +50,28 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
     return { ok: true, saleId: sale.saleId, total: sale.total, balanceAfter: card.balance, card }
   }
 
-  const sameBasket = (sale: RecordedSale, cardNumber: string, lines: { productId: string; qty: number }[]) =>
+  const sameBasket = (sale: RecordedSale, cardNumber: string | null, lines: { productId: string; qty: number }[]) =>
     sale.cardNumber === cardNumber && sale.lines.length === lines.length && sale.lines.every((l, i) => l.productId === lines[i]!.productId && l.qty === lines[i]!.qty)
+
+  /** The basket at this canteen's prices, or why it cannot be sold at all (the same for card and cash). */
+  const priceBasket = (lines: { productId: string; qty: number }[]) => {
+    const loc = getSetting(db, 'location_id')
+    const products = readProducts(db, lines.map((l) => l.productId), loc)
+    const missing = lines.find((l) => !products.has(l.productId))
+    if (missing || !loc) return { ok: false as const, refusal: { ok: false as const, reason: 'product-unknown' as const, total: 0, productId: missing?.productId } }
+    const basket = lines.map((l) => {
+      const p = products.get(l.productId)!
+      return { productId: p.id, name: p.name, categoryId: p.categoryId, qty: l.qty, unitPrice: p.price }
+    })
+    // The caps the server holds every sale to: refused here, never approved and then set aside.
+    const caps = saleCapsAt(db, loc)
+    const tooLarge = saleCapBreak(basket, caps)
+    if (tooLarge) {
+      const cap = tooLarge === 'quantity-too-large' ? caps.maxLineQty : caps.maxSaleTotal
+      return { ok: false as const, refusal: { ok: false as const, reason: tooLarge, total: basketTotal(basket), cap } }
+    }
+    return { ok: true as const, loc, basket }
+  }
 
   return {
     'sale.record': ({ saleId, cardNumber, lines }) => {
@@ -62,21 +85,9 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
         if (!sameBasket(earlier, card.number, lines)) throw new RpcFault('bad-argument', `sale.record: sale ${saleId} was recorded with another card or basket`)
         return approvedAgain(earlier)
       }
-      const loc = getSetting(db, 'location_id')
-      const products = readProducts(db, lines.map((l) => l.productId), loc)
-      const missing = lines.find((l) => !products.has(l.productId))
-      if (missing || !loc) return { ok: false, reason: 'product-unknown', total: 0, productId: missing?.productId }
-      const basket = lines.map((l) => {
-        const p = products.get(l.productId)!
-        return { productId: p.id, name: p.name, categoryId: p.categoryId, qty: l.qty, unitPrice: p.price }
-      })
-      // The caps the server holds every sale to: refused here, never approved and then set aside.
-      const caps = saleCapsAt(db, loc)
-      const tooLarge = saleCapBreak(basket, caps)
-      if (tooLarge) {
-        const cap = tooLarge === 'quantity-too-large' ? caps.maxLineQty : caps.maxSaleTotal
-        return { ok: false, reason: tooLarge, total: basketTotal(basket), cap }
-      }
+      const priced = priceBasket(lines)
+      if (!priced.ok) return priced.refusal
+      const { loc, basket } = priced
       const at = clock.now()
       const now = periodKeys(at)
       const online = ctx.sync.isOnline()
@@ -92,6 +103,7 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
           return { ok: false as const, ...refusal, card: found ? cardInfo(db, found, now) : undefined }
         }
         const sale: SaleRecordPayload = {
+          payment: 'card',
           saleId,
           cardNumber: card.number,
           accountId: found!.accountId,
@@ -111,6 +123,40 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
       if (outcome.ok) ctx.sync.kick()
       return outcome
     },
+    'sale.cash': ({ saleId, lines }): CashSaleOutcome => {
+      const cashier = ctx.session.signedIn('cashier')
+      const earlier = recordedSale(db, saleId)
+      if (earlier) {
+        if (!sameBasket(earlier, null, lines)) throw new RpcFault('bad-argument', `sale.cash: sale ${saleId} was recorded with a card or another basket`)
+        return { ok: true, saleId, total: earlier.total, payment: 'cash' }
+      }
+      // A till that does not take cash records no cash sale, whatever the renderer asks.
+      if (!counterSettings(db).cashAllowed) return { ok: false, reason: 'cash-not-allowed', total: 0 }
+      const priced = priceBasket(lines)
+      if (!priced.ok) return priced.refusal
+      const { loc, basket } = priced
+      const at = clock.now()
+      const total = basketTotal(basket)
+      const recorded = db.transaction((): CashSaleOutcome => {
+        const again = recordedSale(db, saleId)
+        if (again) return { ok: true, saleId, total: again.total, payment: 'cash' }
+        const sale: SaleRecordPayload = {
+          payment: 'cash',
+          saleId,
+          locationId: loc,
+          staffId: cashier.staffId,
+          at: at.toISOString(),
+          lines: basket,
+          total,
+          offline: !ctx.sync.isOnline(),
+        }
+        insertSale(db, ctx.ids.uuid(), sale, periodKeys(at))
+        return { ok: true, saleId, total, payment: 'cash' }
+      }).immediate()
+      ctx.afterSaleCommit?.()
+      ctx.sync.kick()
+      return recorded
+    },
     'sale.outcome': ({ saleId }) => {
       ctx.session.signedIn('cashier')
       const sale = recordedSale(db, saleId)
@@ -119,7 +165,8 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
     'sale.recent': ({ limit }) => {
       // Background refreshes read the list too; only the cashier's own actions keep the session alive.
       ctx.session.signedIn(undefined, { touch: false })
-      return recentSales(db, limit)
+      return recentSales(db, limit, periodKeys(clock.now()).day)
     },
+    ...saleVoidHandlers(ctx),
   }
 }

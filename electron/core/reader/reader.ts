@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { ReaderState } from '../api/contract'
+import type { DiscardReason } from './decode'
 
 /**
  * A card reader: something that reports card numbers. The real one is a USB HID device
@@ -10,6 +11,8 @@ export interface CardReader {
   readonly state: ReaderState
   on(event: 'card', listener: (raw: string) => void): this
   on(event: 'state', listener: (state: ReaderState) => void): this
+  /** A read that could not be decoded (a spoiled report sequence); the cashier scans again. */
+  on(event: 'discarded', listener: (reason: DiscardReason) => void): this
   close(): void
 }
 

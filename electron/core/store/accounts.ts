@@ -1,6 +1,6 @@
 import type { AccountView } from '../../../domain/checkout'
 import type { PeriodKeys, PeriodKind } from '../../../domain/periods'
-import type { Db } from './db'
+import { stmt, type Db } from './db'
 
 interface CardAccountRow {
   number: string
@@ -43,25 +43,23 @@ export interface CardAccount {
  * own effects (delta, spend and its period keys), whatever kind of mutation it is.
  */
 export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, now: PeriodKeys): CardAccount | null {
-  const row = db
-    .prepare(
-      `SELECT c.number, c.status AS card_status, a.id AS account_id, a.holder_name, a.photo_id, p.data AS photo, a.status, a.balance,
+  const row = stmt(
+    db,
+    `SELECT c.number, c.status AS card_status, a.id AS account_id, a.holder_name, a.photo_id, p.data AS photo, a.status, a.balance,
               a.limit_day, a.limit_week, a.limit_month, a.spent, a.denied_categories, a.allowed_locations, a.note, a.synced_at
          FROM cards c JOIN accounts a ON a.id = c.account_id LEFT JOIN photos p ON p.id = a.photo_id
         WHERE c.number = ?`,
-    )
-    .get(cardNumber) as CardAccountRow | undefined
+  ).get(cardNumber) as CardAccountRow | undefined
   if (!row) return null
-  const pending = db
-    .prepare(
-      `SELECT COALESCE(SUM(delta), 0) AS delta,
+  const pending = stmt(
+    db,
+    `SELECT COALESCE(SUM(delta), 0) AS delta,
               COALESCE(SUM(CASE WHEN day_key = @day THEN spend END), 0) AS day,
               COALESCE(SUM(CASE WHEN week_key = @week THEN spend END), 0) AS week,
               COALESCE(SUM(CASE WHEN month_key = @month THEN spend END), 0) AS month
          FROM outbox
         WHERE account_id = @account AND seq > @acked AND status <> 'rejected'`,
-    )
-    .get({ account: row.account_id, acked: ackedSeq, ...now }) as { delta: number } & Record<PeriodKind, number>
+  ).get({ account: row.account_id, acked: ackedSeq, ...now }) as { delta: number } & Record<PeriodKind, number>
   const pulledSpent = JSON.parse(row.spent) as AccountView['spent']
   const spent = {} as AccountView['spent']
   for (const kind of ['day', 'week', 'month'] as const) {

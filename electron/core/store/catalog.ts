@@ -1,5 +1,5 @@
 import type { Catalog, Product } from '../api/contract'
-import type { Db } from './db'
+import { stmt, type Db } from './db'
 import { DEFAULT_SALE_CAPS, type SaleCaps } from '../../../domain/checkout'
 import { SaleCapsData } from '../../../domain/sync'
 
@@ -29,10 +29,10 @@ export function readCatalog(db: Db, locationId: string | null): Catalog {
 }
 
 export function readProducts(db: Db, ids: readonly string[], locationId: string | null): Map<string, Product> {
-  const stmt = db.prepare('SELECT id, name, category_id, prices, barcode, image FROM products WHERE id = ? AND available = 1')
+  const byId = stmt(db, 'SELECT id, name, category_id, prices, barcode, image FROM products WHERE id = ? AND available = 1')
   const found = new Map<string, Product>()
   for (const id of ids) {
-    const row = stmt.get(id) as ProductRow | undefined
+    const row = byId.get(id) as ProductRow | undefined
     const price = row ? priceAt(row.prices, locationId) : null
     if (row && price !== null) {
       found.set(id, { id, name: row.name, categoryId: row.category_id, price, barcode: row.barcode, image: row.image })
@@ -52,7 +52,7 @@ function priceAt(pricesJson: string, locationId: string | null): number | null {
  * municipality's settings), or the defaults the server applies when none came.
  */
 export function saleCapsAt(db: Db, locationId: string): SaleCaps {
-  const row = db.prepare('SELECT sale_caps FROM locations WHERE id = ?').get(locationId) as { sale_caps: string | null } | undefined
+  const row = stmt(db, 'SELECT sale_caps FROM locations WHERE id = ?').get(locationId) as { sale_caps: string | null } | undefined
   if (!row?.sale_caps) return DEFAULT_SALE_CAPS
   const parsed = SaleCapsData.safeParse(JSON.parse(row.sale_caps))
   return parsed.success ? parsed.data : DEFAULT_SALE_CAPS

@@ -5,6 +5,23 @@ import { MIGRATIONS } from './migrations'
 
 export type Db = Database.Database
 
+/**
+ * Statements prepared once per database handle. `db.prepare` compiles the SQL every call
+ * (tens of microseconds, more for a join); the sale path, the card lookup and sync run the same
+ * few statements thousands of times a day. Keyed by the handle (a WeakMap, so a closed handle's
+ * statements go with it) and by the SQL text: callers pass a constant string, never one built
+ * from values (those are bound as parameters), so the cache stays as small as the code's SQL.
+ */
+const STATEMENTS = new WeakMap<Db, Map<string, Database.Statement>>()
+
+export function stmt(db: Db, sql: string): Database.Statement {
+  let cache = STATEMENTS.get(db)
+  if (!cache) STATEMENTS.set(db, (cache = new Map()))
+  let s = cache.get(sql)
+  if (!s) cache.set(sql, (s = db.prepare(sql)))
+  return s
+}
+
 export const DB_FILE = 'till.sqlite'
 
 export class MigrationMismatchError extends Error {}
@@ -58,9 +75,21 @@ export function migrate(db: Db, migrations = MIGRATIONS): void {
   }
   for (const m of migrations.slice(applied)) {
     if (m.version !== migrations.indexOf(m) + 1) throw new MigrationMismatchError(`Migration ${m.name} is out of order`)
-    db.transaction(() => {
-      db.exec(m.sql)
-      db.pragma(`user_version = ${m.version}`)
-    })()
+    // A table rebuild (SQLite's "12 steps") drops a table others reference: foreign keys are off
+    // for it (the pragma is a no-op inside a transaction, so it is set around it) and checked
+    // before the migration commits, so it never leaves a dangling reference behind.
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        db.exec(m.sql)
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[]
+          if (broken.length > 0) throw new MigrationMismatchError(`Migration ${m.name} leaves ${broken.length} broken references`)
+        }
+        db.pragma(`user_version = ${m.version}`)
+      })()
+    } finally {
+      if (m.foreignKeysOff) db.pragma('foreign_keys = ON')
+    }
   }
 }

@@ -1,5 +1,5 @@
-import type { AccountData, Change, PullResponse, SnapshotResponse } from '../../../domain/sync'
-import type { Db } from './db'
+import type { AccountColumns, AccountData, CardColumns, Change, PullResponse, SnapshotHead, SnapshotResponse } from '../../../domain/sync'
+import { stmt, type Db } from './db'
 import { ackedSeq } from './outbox'
 import { getSetting, setSetting } from './settings'
 
@@ -63,11 +63,12 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
   const a = snap.accounts
   const c = snap.cards
   // Plain INSERTs: the tables are emptied first, so nothing can conflict.
-  const insertAccount = db.prepare(
+  const insertAccount = stmt(
+    db,
     `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  const insertCard = db.prepare('INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)')
+  const insertCard = stmt(db, 'INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)')
   // The period keys are the same for every account: only the amounts go into each row's JSON.
   const [day, week, month] = [snap.periods.day, snap.periods.week, snap.periods.month].map((k) => JSON.stringify(k))
   const spent = (i: number) => `{"day":{"key":${day},"amount":${a.spentDay[i]}},"week":{"key":${week},"amount":${a.spentWeek[i]}},"month":{"key":${month},"amount":${a.spentMonth[i]}}}`
@@ -103,8 +104,124 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
   return applied ? new Set(['location', 'category', 'product', 'staff', 'account', 'card']) : null
 }
 
+/**
+ * A snapshot stored as it arrives (GET /sync/snapshot as NDJSON, sync/http.ts): its accounts and
+ * cards go chunk by chunk into staging tables (TEMP: this connection's own, on disk, since the
+ * build keeps temp tables in files), so the till never holds 50,000 accounts in its heap. Then
+ * `apply` replaces what the till holds with them in ONE transaction, exactly as applySnapshot
+ * does with a whole answer: until then the till sells from its old data, and an answer cut off
+ * midway changes nothing.
+ */
+export interface SnapshotLoad {
+  accounts(chunk: AccountColumns): void
+  cards(chunk: CardColumns): void
+  /**
+   * Applies the staged snapshot if it holds what the server said it sent (`end`); null when
+   * the till's cursor is no longer the one it asked from (nothing applied), as applySnapshot.
+   */
+  apply(sent: { accounts: number; cards: number }, at: PulledAt): Set<string> | null
+  /** Drops the staging tables (after apply, or instead of it). */
+  discard(): void
+}
+
+const STAGED = { accounts: 'temp.snapshot_accounts', cards: 'temp.snapshot_cards' } as const
+
+export function stageSnapshot(db: Db, head: SnapshotHead): SnapshotLoad {
+  // Left over from a load that was cut off on this connection: start clean.
+  dropStaging(db)
+  // The staging tables are written once and read once: a small page cache is enough (the build's
+  // default is 16 MB per database, and the temp database would fill its own beside main's).
+  db.pragma('temp.cache_size = -1024')
+  // Same columns, same order as the held tables: applied with INSERT … SELECT *.
+  db.exec(`CREATE TABLE ${STAGED.accounts} AS SELECT * FROM main.accounts WHERE 0;
+           CREATE TABLE ${STAGED.cards} AS SELECT * FROM main.cards WHERE 0`)
+  const insertAccount = db.prepare(
+    `INSERT INTO ${STAGED.accounts} (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const insertCard = db.prepare(`INSERT INTO ${STAGED.cards} (number, account_id, status) VALUES (?, ?, ?)`)
+  const row = accountRow(head)
+  const staged = { accounts: 0, cards: 0 }
+  let open = true
+  const load: SnapshotLoad = {
+    accounts(a) {
+      db.transaction(() => {
+        for (let i = 0; i < a.id.length; i++) insertAccount.run(row(a, i))
+      })()
+      staged.accounts += a.id.length
+    },
+    cards(c) {
+      db.transaction(() => {
+        for (let i = 0; i < c.number.length; i++) insertCard.run(c.number[i], c.accountId[i], c.status[i])
+      })()
+      staged.cards += c.number.length
+    },
+    apply(sent, at) {
+      if (!open) throw new Error('snapshot load: already applied or discarded')
+      try {
+        if (sent.accounts !== staged.accounts || sent.cards !== staged.cards) {
+          throw new Error(`snapshot load: the server sent ${sent.accounts} accounts and ${sent.cards} cards, the till received ${staged.accounts} and ${staged.cards}`)
+        }
+        const apply = prepare(db, head.serverTime)
+        const applied = db.transaction(() => {
+          if (getSetting(db, 'pull_cursor') !== at.from) return false
+          for (const table of HELD) db.prepare(`DELETE FROM ${table}`).run()
+          for (const change of head.changes) if (!('deleted' in change)) apply.upsert(change)
+          db.exec(`INSERT INTO main.accounts SELECT * FROM ${STAGED.accounts}; INSERT INTO main.cards SELECT * FROM ${STAGED.cards}`)
+          setSetting(db, 'pull_cursor', head.cursor)
+          if (head.ackSeq > ackedSeq(db)) setSetting(db, 'acked_seq', head.ackSeq)
+          markPulled(db, head.serverTime, at.localNow)
+          return true
+        }).immediate()
+        return applied ? new Set(['location', 'category', 'product', 'staff', 'account', 'card']) : null
+      } finally {
+        load.discard()
+      }
+    },
+    discard() {
+      if (!open) return
+      open = false
+      dropStaging(db)
+    },
+  }
+  return load
+}
+
+function dropStaging(db: Db): void {
+  db.exec(`DROP TABLE IF EXISTS ${STAGED.accounts}; DROP TABLE IF EXISTS ${STAGED.cards}`)
+  // Hands the pages the load cached back to the allocator: a snapshot is a one-off, and the
+  // counter's working set (the cards and accounts it reads) comes back on demand.
+  db.pragma('shrink_memory')
+}
+
+/** Row i of a chunk of account columns, as the accounts table holds it (positional, in column order). */
+function accountRow(head: SnapshotHead) {
+  // The period keys are the same for every account: only the amounts go into each row's JSON.
+  const [day, week, month] = [head.periods.day, head.periods.week, head.periods.month].map((k) => JSON.stringify(k))
+  return (a: AccountColumns, i: number) => {
+    const denied = a.deniedCategoryIds[i]!
+    const allowed = a.allowedLocationIds[i]!
+    return [
+      a.id[i],
+      a.holderName[i],
+      a.photoId[i],
+      a.status[i],
+      a.balance[i],
+      a.limitDay[i],
+      a.limitWeek[i],
+      a.limitMonth[i],
+      `{"day":{"key":${day},"amount":${a.spentDay[i]}},"week":{"key":${week},"amount":${a.spentWeek[i]}},"month":{"key":${month},"amount":${a.spentMonth[i]}}}`,
+      denied.length === 0 ? '[]' : JSON.stringify(denied),
+      allowed === null ? null : JSON.stringify(allowed),
+      a.note?.[i] ?? null,
+      head.serverTime,
+    ]
+  }
+}
+
 function prepare(db: Db, syncedAt: string) {
-  const account = db.prepare(
+  const account = stmt(
+    db,
     `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo_id = excluded.photo_id, status = excluded.status,
@@ -112,27 +229,32 @@ function prepare(db: Db, syncedAt: string) {
        spent = excluded.spent, denied_categories = excluded.denied_categories, allowed_locations = excluded.allowed_locations,
        note = excluded.note, synced_at = excluded.synced_at`,
   )
-  const card = db.prepare(
+  const card = stmt(
+    db,
     `INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)
      ON CONFLICT (number) DO UPDATE SET account_id = excluded.account_id, status = excluded.status`,
   )
-  const category = db.prepare(
+  const category = stmt(
+    db,
     `INSERT INTO categories (id, name, sort) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort = excluded.sort`,
   )
-  const product = db.prepare(
+  const product = stmt(
+    db,
     `INSERT INTO products (id, name, category_id, prices, barcode, available, image, sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, category_id = excluded.category_id, prices = excluded.prices,
        barcode = excluded.barcode, available = excluded.available, image = excluded.image, sort = excluded.sort`,
   )
-  const location = db.prepare(
+  const location = stmt(
+    db,
     `INSERT INTO locations (id, name, sale_caps) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, sale_caps = excluded.sale_caps`,
   )
-  const staff = db.prepare(
+  const staff = stmt(
+    db,
     `INSERT INTO staff (id, name, pin_hash, roles, location_ids, active) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, pin_hash = excluded.pin_hash, roles = excluded.roles,
        location_ids = excluded.location_ids, active = excluded.active`,
   )
-  const del = (table: string, key = 'id') => db.prepare(`DELETE FROM ${table} WHERE ${key} = ?`)
+  const del = (table: string, key = 'id') => stmt(db, `DELETE FROM ${table} WHERE ${key} = ?`)
   // Positional parameters: binding by name costs a lookup per column, 50,000 times in an initial sync.
   const accountParams = (id: string, a: AccountData) => [
     id,

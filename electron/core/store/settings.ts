@@ -1,4 +1,5 @@
-import type { Db } from './db'
+import type { CounterSettings } from '../api/contract'
+import { stmt, type Db } from './db'
 
 /** The till's own facts: enrolment, sync position. Values are text; typed accessors below. */
 export type SettingKey =
@@ -14,6 +15,8 @@ export type SettingKey =
   | 'till_name'
   | 'pull_cursor'
   | 'acked_seq'
+  /** Every outbox row up to this seq is settled: pruned, compacted or set aside (store/outbox.ts pruneClosedOutbox). */
+  | 'outbox_pruned_seq'
   | 'last_sync_at'
   /** The till's own clock at its last successful pull (data age is measured on the till's clock). */
   | 'last_pull_local_at'
@@ -27,14 +30,22 @@ export type SettingKey =
   | 'signout_after_minutes'
   | 'pin_failures'
   | 'pin_locked_until'
+  /** The card reader: chosen USB device, its decoding, and each reader's normalisation (JSON, see reader/service.ts). */
+  | 'reader_config'
+  /** '1': guests may pay cash at this till (a sale with no card); absent or '0': card only. */
+  | 'cash_allowed'
+  /** '0': the approved and refused sounds are off; absent or '1': on. */
+  | 'sound_on'
+  /** The sounds' volume, 0–100 (absent: DEFAULT_SOUND_VOLUME). */
+  | 'sound_volume'
 
 export function getSetting(db: Db, key: SettingKey): string | null {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
+  const row = stmt(db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
   return row?.value ?? null
 }
 
 export function setSetting(db: Db, key: SettingKey, value: string | number): void {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(value))
+  stmt(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, String(value))
 }
 
 export function deleteSetting(db: Db, key: SettingKey): void {
@@ -44,4 +55,15 @@ export function deleteSetting(db: Db, key: SettingKey): void {
 export function getNumberSetting(db: Db, key: SettingKey, fallback: number): number {
   const v = getSetting(db, key)
   return v === null ? fallback : Number(v)
+}
+
+export const DEFAULT_SOUND_VOLUME = 70
+
+/** The counter's own preferences, as the renderer needs them (RPC `app.settings`). */
+export function counterSettings(db: Db): CounterSettings {
+  const volume = getNumberSetting(db, 'sound_volume', DEFAULT_SOUND_VOLUME)
+  return {
+    cashAllowed: getSetting(db, 'cash_allowed') === '1',
+    sound: { on: getSetting(db, 'sound_on') !== '0', volume: Number.isInteger(volume) && volume >= 0 && volume <= 100 ? volume : DEFAULT_SOUND_VOLUME },
+  }
 }

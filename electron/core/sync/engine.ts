@@ -5,10 +5,10 @@ import { systemIds, type Clock, type Ids } from '../clock'
 import type { Db } from '../store/db'
 import { nextPushSeq, outboxCounts, pendingMutations, recordPushResults } from '../store/outbox'
 import { hasPhoto, savePhoto } from '../store/photos'
-import { applyPullPage, applySnapshot } from '../store/pull'
+import { applyPullPage, applySnapshot, stageSnapshot, type SnapshotLoad } from '../store/pull'
 import { deleteSetting, getSetting, setSetting } from '../store/settings'
-import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS, normalizeEnrolmentCode, type TerminalKind } from '../../../domain/sync'
-import { SyncHttpError, createSyncClient, enrol, type SyncClient } from './http'
+import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS, normalizeEnrolmentCode, type SnapshotLine, type TerminalKind } from '../../../domain/sync'
+import { SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
 import { Reachability, type ReachabilityOptions } from './online'
 
 /**
@@ -338,14 +338,41 @@ export class SyncEngine {
    */
   private async bootstrap(client: SyncClient, touched: Set<string>, required: boolean): Promise<void> {
     const from = getSetting(this.o.db, 'pull_cursor')
-    let snap
     try {
-      snap = await client.snapshot()
+      if (client.snapshotLines) {
+        for (const e of (await this.loadSnapshot(client.snapshotLines(), from)) ?? []) touched.add(e)
+        return
+      }
+      const snap = await client.snapshot()
+      for (const e of applySnapshot(this.o.db, snap, { from, localNow: this.o.clock.now() }) ?? []) touched.add(e)
     } catch (err) {
       if (!required && err instanceof SyncHttpError && err.status === 404) return
       throw err
     }
-    for (const e of applySnapshot(this.o.db, snap, { from, localNow: this.o.clock.now() }) ?? []) touched.add(e)
+  }
+
+  /**
+   * Stores a snapshot as its lines arrive (store/pull.ts stageSnapshot) and applies it at its
+   * end in one transaction. Memory stays at one chunk, whatever the municipality's size; sales
+   * go on meanwhile from the data the till already holds.
+   */
+  private async loadSnapshot(lines: AsyncIterable<SnapshotLine>, from: string | null): Promise<Set<string> | null> {
+    let load: SnapshotLoad | null = null
+    try {
+      for await (const line of lines) {
+        if ('head' in line) {
+          if (load) throw new SyncHttpError(200, 'bad-answer', 'The snapshot has two heads')
+          load = stageSnapshot(this.o.db, line.head)
+        } else if (!load) {
+          throw new SyncHttpError(200, 'bad-answer', 'The snapshot does not start with its head')
+        } else if ('accounts' in line) load.accounts(line.accounts)
+        else if ('cards' in line) load.cards(line.cards)
+        else return load.apply(line.end, { from, localNow: this.o.clock.now() })
+      }
+      throw new SyncNetworkError('Answer cut off: the snapshot has no end')
+    } finally {
+      load?.discard()
+    }
   }
 
   private schedule(): void {

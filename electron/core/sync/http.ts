@@ -9,6 +9,7 @@ import {
   PushResponse,
   SCHEMA_VERSION,
   PhotoResponse,
+  SnapshotLine,
   SnapshotResponse,
   type Mutation,
   type TerminalKind,
@@ -33,6 +34,12 @@ export interface SyncClient {
   pull(cursor: string, limit: number): Promise<PullResponse>
   /** Everything the till holds as of one moment (a till that has never pulled). */
   snapshot(): Promise<SnapshotResponse>
+  /**
+   * The same snapshot as it arrives, line by line, each line checked (domain/sync.ts
+   * SnapshotLine): the till stores it chunk by chunk instead of holding it whole. A server that
+   * answers with the whole JSON instead (one before lines) is read whole and given as lines.
+   */
+  snapshotLines?(): AsyncIterable<SnapshotLine>
   /** A holder's photo by id. */
   photo(id: string): Promise<PhotoResponse>
 }
@@ -62,18 +69,15 @@ function agentFor(connectTimeoutMs = CONNECT_TIMEOUT_MS): Agent {
   return agent
 }
 
-async function request<S extends z.ZodType>(
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; timeoutMs?: number; connectTimeoutMs?: number },
-  schema: S,
-): Promise<z.output<S>> {
+type RequestInit = { method: string; headers: Record<string, string>; body?: string; timeoutMs?: number; connectTimeoutMs?: number }
+type Response = Awaited<ReturnType<typeof fetch>>
+
+async function send(url: string, init: RequestInit): Promise<{ res: Response; signal: AbortSignal }> {
   const { timeoutMs, connectTimeoutMs, ...rest } = init
   const signal = AbortSignal.timeout(timeoutMs ?? 15_000)
-  let res: Awaited<ReturnType<typeof fetch>>
   for (let attempt = 1; ; attempt++) {
     try {
-      res = await fetch(url, { ...rest, dispatcher: agentFor(connectTimeoutMs), signal })
-      break
+      return { res: await fetch(url, { ...rest, dispatcher: agentFor(connectTimeoutMs), signal }), signal }
     } catch (err) {
       // One more try at once, on a new connection, when the connection failed (reset at connect,
       // a pooled socket the other side had closed, a connect timeout): a link that is back must
@@ -82,6 +86,15 @@ async function request<S extends z.ZodType>(
       if (attempt >= 2 || signal.aborted) throw new SyncNetworkError(`Server not reachable: ${describe(err)}`)
     }
   }
+}
+
+async function request<S extends z.ZodType>(url: string, init: RequestInit, schema: S): Promise<z.output<S>> {
+  const { res } = await send(url, init)
+  return checked(res, schema)
+}
+
+/** The answer's body, read whole and checked against `schema`; an error status as SyncHttpError. */
+async function checked<S extends z.ZodType>(res: Response, schema: S): Promise<z.output<S>> {
   let body: unknown
   try {
     body = await res.json()
@@ -97,6 +110,59 @@ async function request<S extends z.ZodType>(
   const parsed = schema.safeParse(body)
   if (!parsed.success) throw new SyncHttpError(res.status, 'bad-answer', `The server's answer does not match protocol ${PROTOCOL_VERSION}`)
   return parsed.data
+}
+
+/**
+ * GET /sync/snapshot as NDJSON (domain/sync.ts SnapshotLine), line by line as the bytes arrive:
+ * at most one line (one chunk of accounts or cards) and the bytes after it are held at a time.
+ * Each line is checked before it is given out; a line that does not match, or a body that ends
+ * before its `end` line, fails the whole snapshot (the caller applies nothing). A server that
+ * answers with the whole JSON (it predates the lines) is read whole and given out as lines.
+ */
+async function* snapshotLines(url: string, init: RequestInit): AsyncGenerator<SnapshotLine> {
+  const { res } = await send(url, init)
+  if (!res.ok || !/^application\/x-ndjson\b/.test(res.headers.get('content-type') ?? '')) {
+    const whole = await checked(res, SnapshotResponse)
+    const { accounts, cards, ...head } = whole
+    yield { head }
+    yield { accounts }
+    yield { cards }
+    yield { end: { accounts: accounts.id.length, cards: cards.number.length } }
+    return
+  }
+  if (!res.body) throw new SyncNetworkError('Answer cut off: no body')
+  const decoder = new TextDecoder()
+  let rest = ''
+  let ended = false
+  const line = (text: string): SnapshotLine => {
+    if (ended) throw new SyncHttpError(res.status, 'bad-answer', 'The snapshot goes on after its end')
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      throw new SyncHttpError(res.status, 'bad-answer', `The server's answer does not match protocol ${PROTOCOL_VERSION}`)
+    }
+    const parsed = SnapshotLine.safeParse(json)
+    if (!parsed.success) throw new SyncHttpError(res.status, 'bad-answer', `The server's answer does not match protocol ${PROTOCOL_VERSION}`)
+    if ('end' in parsed.data) ended = true
+    return parsed.data
+  }
+  try {
+    for await (const bytes of res.body) {
+      rest += decoder.decode(bytes, { stream: true })
+      for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
+        const text = rest.slice(0, nl)
+        rest = rest.slice(nl + 1)
+        if (text.trim()) yield line(text)
+      }
+    }
+  } catch (err) {
+    if (err instanceof SyncHttpError) throw err
+    throw new SyncNetworkError(`Answer cut off: ${(err as Error).message}`)
+  }
+  rest += decoder.decode()
+  if (rest.trim()) yield line(rest)
+  if (!ended) throw new SyncNetworkError('Answer cut off: the snapshot has no end')
 }
 
 /** undici's message ("fetch failed") says little; its cause says what happened (ECONNRESET, UND_ERR_CONNECT_TIMEOUT). */
@@ -133,6 +199,11 @@ export function createSyncClient(opts: HttpOptions & { token: string }): SyncCli
         // A municipality of 50,000 pupils is a few seconds' download on a slow line.
         { method: 'GET', headers, timeoutMs: Math.max(opts.timeoutMs ?? 0, 120_000), connectTimeoutMs: opts.connectTimeoutMs },
         SnapshotResponse,
+      ),
+    snapshotLines: () =>
+      snapshotLines(
+        `${base}/sync/snapshot?${new URLSearchParams({ protocol: String(PROTOCOL_VERSION), schema: String(SCHEMA_VERSION), format: 'ndjson' })}`,
+        { method: 'GET', headers, timeoutMs: Math.max(opts.timeoutMs ?? 0, 120_000), connectTimeoutMs: opts.connectTimeoutMs },
       ),
     photo: (id) =>
       request(

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock'
-import type { Db } from '../store/db'
+import { stmt, type Db } from '../store/db'
 import { ackedSeq } from '../store/outbox'
 import { getNumberSetting, getSetting } from '../store/settings'
 
@@ -53,11 +53,10 @@ function offlineAllowance(db: Db, clock: Clock): number {
 function offlineCapLeft(db: Db, accountId: string): number {
   const cap = getNumberSetting(db, 'offline_cap', DEFAULT_OFFLINE_CAP)
   const acked = ackedSeq(db)
-  const { spent } = db
-    .prepare(
-      `SELECT COALESCE(SUM(spend), 0) AS spent FROM outbox
-        WHERE account_id = ? AND offline = 1 AND seq > ? AND status <> 'rejected'`,
-    )
-    .get(accountId, acked) as { spent: number }
+  const { spent } = stmt(
+    db,
+    `SELECT COALESCE(SUM(spend), 0) AS spent FROM outbox
+      WHERE account_id = ? AND offline = 1 AND seq > ? AND status <> 'rejected'`,
+  ).get(accountId, acked) as { spent: number }
   return Math.max(0, cap - spent)
 }

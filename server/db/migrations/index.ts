@@ -10,6 +10,9 @@ import * as guardian from './0009_guardian'
 import * as guardianMoney from './0010_guardian_money'
 import * as accountNote from './0011_account_note'
 import * as kiosk from './0012_kiosk'
+import * as saleVoids from './0013_sale_voids'
+import * as cashSales from './0014_cash_sales'
+import * as zReports from './0015_z_reports'
 
 export interface Migration {
   version: number
@@ -31,4 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, ...guardianMoney },
   { version: 11, ...accountNote },
   { version: 12, ...kiosk },
+  { version: 13, ...saleVoids },
+  { version: 14, ...cashSales },
+  { version: 15, ...zReports },
 ]

@@ -5,11 +5,15 @@
  * rejected (`kind-unknown`), never a 400: a newer till's outbox must not stall.
  */
 import type { MutationKind } from '../../../domain/sync'
+import { dayClose } from './day-close'
 import { saleRecord } from './sale-record'
+import { saleVoid } from './sale-void'
 import type { Applier } from './types'
 
 export const APPLIERS: Readonly<Record<MutationKind, Applier>> = {
   'sale.record': saleRecord,
+  'sale.void': saleVoid,
+  'day.close': dayClose,
 }
 
 export function applierOf(kind: string): Applier | undefined {

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { noArgs } from './area'
 
 export interface AppInfo {
@@ -21,12 +22,23 @@ export interface WipeResult {
   fresh: boolean
 }
 
+/** The counter's preferences kept in the till's settings: whether guests may pay cash, and the sounds. */
+export interface CounterSettings {
+  cashAllowed: boolean
+  sound: { on: boolean; volume: number }
+}
+
 export const appMethods = {
   'app.info': { input: noArgs },
   'app.wipe': { input: noArgs },
+  'app.settings': { input: noArgs },
+  /** The approved/refused sounds: on or off, and their volume (0–100). Any signed-in staff member may change them. */
+  'app.sound.set': { input: z.object({ on: z.boolean(), volume: z.number().int().min(0).max(100) }).strict() },
 } as const
 
 export interface AppResults {
   'app.info': AppInfo
   'app.wipe': WipeResult
+  'app.settings': CounterSettings
+  'app.sound.set': CounterSettings
 }

@@ -16,6 +16,11 @@ export interface CardInfo {
   left: { day: Ore | null; week: Ore | null; month: Ore | null }
   /** When the till last heard from the server about this card (ISO), null if never. */
   rulesAsOf: string | null
+  /**
+   * The card's newest sale at this till, today, queued the account's auto top-up on the server
+   * (its answer said so): when that sale was made. The balance includes the top-up after a pull.
+   */
+  autoTopupAt: string | null
 }
 
 export type CardLookup = { ok: true; card: CardInfo } | { ok: false; reason: 'card-number-invalid' | 'unknown-card' }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Ore } from '../../../../domain/money'
 import type { RefusalReason } from '../../../../domain/refusal'
+import { VoidReason } from '../../../../domain/sync'
 import { cardNumber, id } from './area'
 import type { CardInfo } from './card'
 
@@ -18,6 +19,15 @@ export type SaleOutcome =
     }
 
 /**
+ * A guest's cash payment (`sale.cash`), where the till allows it (setting `cash_allowed`): no card,
+ * so no card rules; only what holds for every sale (known products at this canteen's prices, the
+ * caps on one sale). Approved: the cashier takes `total` in cash.
+ */
+export type CashSaleOutcome =
+  | { ok: true; saleId: string; total: Ore; payment: 'cash' }
+  | { ok: false; reason: 'cash-not-allowed' | 'product-unknown' | 'quantity-too-large' | 'total-too-large'; total: Ore; productId?: string; cap?: number }
+
+/**
  * What became of a sale attempt the renderer lost the answer to: recorded (the approval, with
  * the card as it is now) or not recorded at all (a refusal is never stored; ring it up again).
  */
@@ -26,6 +36,8 @@ export type SaleAttempt = { recorded: true; outcome: Extract<SaleOutcome, { ok: 
 export interface SaleSummary {
   saleId: string
   at: string
+  /** How it was paid. A cash sale has no card: `cardNumber` and `holderName` are ''. */
+  payment: 'card' | 'cash'
   cardNumber: string
   holderName: string
   total: Ore
@@ -33,7 +45,24 @@ export interface SaleSummary {
   /** pending: in the outbox; sent: the server applied it; rejected: set aside with a reason. */
   sync: 'pending' | 'sent' | 'rejected'
   rejectReason: string | null
+  /**
+   * Voided at this till (by a manager's PIN), or null; with the void's own sync state: a void the
+   * server set aside (`rejected`, with its reason) gave nothing back, and the screen says so.
+   */
+  voided: { at: string; reason: string; sync: 'pending' | 'sent' | 'rejected'; rejectReason: string | null } | null
+  /** A sale of today that the server has not set aside and nobody voided yet: the screen offers to void it. */
+  voidable: boolean
 }
+
+/**
+ * What became of a void. Refused: the manager's PIN was wrong (or the till is locked after too
+ * many wrong ones, as at sign-in), the PIN is not a manager's, or the sale cannot be voided here
+ * (not this till's, not of today, set aside by the server, already voided).
+ */
+export type SaleVoidOutcome =
+  | { ok: true; saleId: string; refunded: Ore; authorisedBy: { staffId: string; name: string } }
+  | { ok: false; reason: 'pin-wrong' | 'not-a-manager' | 'sale-unknown' | 'not-today' | 'sale-rejected' | 'already-voided' | 'cash-sale' }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number }
 
 export const saleMethods = {
   'sale.record': {
@@ -50,12 +79,36 @@ export const saleMethods = {
       })
       .strict(),
   },
+  /**
+   * A guest pays cash for the basket (no card on the counter). `saleId` as for `sale.record`: a
+   * retry of the same attempt is answered, never recorded twice.
+   */
+  'sale.cash': {
+    input: z
+      .object({
+        saleId: z.uuid(),
+        lines: z.array(z.object({ productId: id, qty: z.number().int().min(1).max(99) }).strict()).min(1).max(100),
+      })
+      .strict(),
+  },
   'sale.outcome': { input: z.object({ saleId: z.uuid() }).strict() },
   'sale.recent': { input: z.object({ limit: z.number().int().min(1).max(200).default(20) }).strict() },
+  /** Voids a sale of today at this till; the cashier stays signed in, the manager's PIN authorises it. */
+  'sale.void': {
+    input: z
+      .object({
+        saleId: z.uuid(),
+        reason: z.string().trim().pipe(VoidReason),
+        managerPin: z.string().regex(/^\d{4,8}$/, 'PIN is 4 to 8 digits'),
+      })
+      .strict(),
+  },
 } as const
 
 export interface SaleResults {
   'sale.record': SaleOutcome
+  'sale.cash': CashSaleOutcome
   'sale.outcome': SaleAttempt
   'sale.recent': SaleSummary[]
+  'sale.void': SaleVoidOutcome
 }
