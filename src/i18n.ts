@@ -1,6 +1,10 @@
 import { createI18n } from 'vue-i18n'
 import da from './locales/da.json'
 import en from './locales/en.json'
+import kioskDa from './locales/kiosk.da.json'
+import kioskEn from './locales/kiosk.en.json'
+import kioskMoneyDa from './locales/kiosk-money.da.json'
+import kioskMoneyEn from './locales/kiosk-money.en.json'
 
 export type Locale = 'da' | 'en'
 export const LOCALES: readonly Locale[] = ['da', 'en']
@@ -21,12 +25,27 @@ function storedLocale(): Locale | null {
   }
 }
 
+type Messages = Record<string, unknown>
+
+/** The kiosk's texts live in their own files (one per screen family); merged key by key. */
+function merge(...parts: Messages[]): Messages {
+  const out: Messages = {}
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part)) {
+      const prev = out[key]
+      const bothObjects = typeof prev === 'object' && prev !== null && typeof value === 'object' && value !== null
+      out[key] = bothObjects ? merge(prev as Messages, value as Messages) : value
+    }
+  }
+  return out
+}
+
 /** Danish first; English is the second language and the fallback never hides a missing key. */
 export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
   locale: storedLocale() ?? 'da',
   fallbackLocale: 'da',
-  messages: { da, en },
+  messages: { da: merge(da, kioskDa, kioskMoneyDa) as MessageSchema, en: merge(en, kioskEn, kioskMoneyEn) as MessageSchema },
   missingWarn: import.meta.env.DEV,
   fallbackWarn: import.meta.env.DEV,
 })

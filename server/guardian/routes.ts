@@ -246,7 +246,9 @@ function simulatedBroker(app: FastifyInstance, ctx: ServerContext, idp: Simulate
   app.get(SIMULATED_AUTHORIZE_PATH, { config: rateLimit(max) }, async (request, reply) => {
     const query = parseInput(SimulatedAuthorizeQuery, request.query, 'authorization request')
     const { rows } = await ctx.db.query<{ id: string; name: string; municipality: string }>(
-      'SELECT g.id, g.name, m.name AS municipality FROM guardians g JOIN municipalities m ON m.id = g.municipality_id ORDER BY m.name, g.name LIMIT 50',
+      // The guardians of the first accounts first (the demo's documented cards), then by name.
+      `SELECT g.id, g.name, m.name AS municipality FROM guardians g JOIN municipalities m ON m.id = g.municipality_id
+        ORDER BY (SELECT min(ga.account_id) FROM guardian_accounts ga WHERE ga.guardian_id = g.id) NULLS LAST, m.name, g.name LIMIT 50`,
     )
     if (wantsHtml(request)) return sendPage(reply, 200, { da: 'Log ind (simuleret MitID)', en: 'Sign in (simulated MitID)' }, simulatedSignInForm(SIMULATED_AUTHORIZE_PATH, query.state, query.nonce, rows))
     return { simulated: true, state: query.state, nonce: query.nonce, guardians: rows }
