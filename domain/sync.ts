@@ -163,10 +163,30 @@ export const DayClosePayload = z.object({
 })
 export type DayClosePayload = z.infer<typeof DayClosePayload>
 
+/**
+ * `order.handout`: pickup staff handed out (part of) a webshop order (server/sync/appliers/
+ * order-handout.ts). Each line says how many pieces were handed out now; the server checks the
+ * order is this canteen's, paid and of today, and that each quantity is within what is left. The
+ * first hand-out of a line wins: a second one of the same pieces is rejected with a reason that
+ * starts `already-handed-out` and names who handed it out and when; the order's change row
+ * then tells the till the rest.
+ */
+export const OrderHandoutPayload = z.object({
+  orderId: z.uuid(),
+  lines: z
+    .array(z.object({ lineNo: z.number().int().min(1).max(200), quantity: z.number().int().min(1).max(20) }))
+    .min(1)
+    .max(50),
+  handedOutAt: isoInstant,
+  staffId: tillId,
+})
+export type OrderHandoutPayload = z.infer<typeof OrderHandoutPayload>
+
 export const Mutation = z.discriminatedUnion('kind', [
   z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('sale.record'), payload: SaleRecordPayload }),
   z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('sale.void'), payload: SaleVoidPayload }),
   z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('day.close'), payload: DayClosePayload }),
+  z.object({ seq: z.number().int().min(1), id: z.uuid(), kind: z.literal('order.handout'), payload: OrderHandoutPayload }),
 ])
 export type Mutation = z.infer<typeof Mutation>
 export type MutationKind = Mutation['kind']
@@ -305,6 +325,47 @@ export const Change = z.union([
 export type Change = z.infer<typeof Change>
 export type Entity = Change['entity']
 
+/** A webshop order's payment state as the counter shows it: only `paid` may be handed out. */
+export const OrderStatus = z.enum(['awaiting-payment', 'paid', 'payment-failed', 'cancelled'])
+export type OrderStatus = z.infer<typeof OrderStatus>
+
+/**
+ * A webshop order as the tills of its canteen hold it (pickup mode), for today and tomorrow.
+ * `number` is what staff and pupil say aloud (unique per canteen and pickup day). Each line
+ * says how much is handed out and, once something is, by whom and when (the till shows it to
+ * a second till that tries). `captureAt`: when an order awaiting payment by payment card is
+ * drawn. Travels in the pull page's and the snapshot's `orders`, never in `changes`: a till
+ * built before orders ignores a field it does not know, but would refuse an unknown entity.
+ */
+export const OrderData = z.object({
+  locationId: id,
+  accountId: id,
+  holderName: z.string().max(200),
+  photoId: PhotoId.nullable(),
+  pickupDay: DayKey,
+  number: z.number().int().min(1).max(999),
+  status: OrderStatus,
+  payment: z.enum(['canteen-card', 'payment-card']),
+  total: ore.min(0),
+  captureAt: isoInstant.nullable(),
+  lines: z.array(
+    z.object({
+      lineNo: z.number().int().min(1),
+      productId: id,
+      name: z.string().max(120),
+      quantity: z.number().int().min(1),
+      unitPrice: ore.min(0),
+      handedOut: z.number().int().min(0),
+      handedOutBy: z.string().max(200).nullable(),
+      handedOutAt: isoInstant.nullable(),
+    }),
+  ),
+})
+export type OrderData = z.infer<typeof OrderData>
+/** An order's change: its state, or its removal from the till (cancelled before it was released, or a day gone by). */
+export const OrderChange = z.union([z.object({ id, data: OrderData }), z.object({ id, deleted: z.literal(true) })])
+export type OrderChange = z.infer<typeof OrderChange>
+
 export const PullResponse = z.object({
   /** At most the asked limit, plus the rest of a push batch the page would otherwise end inside (≤ MAX_PUSH_MUTATIONS). */
   changes: z.array(Change),
@@ -318,6 +379,11 @@ export const PullResponse = z.object({
    */
   ackSeq: z.number().int().min(0).nullable(),
   serverTime: isoInstant,
+  /**
+   * The page's order changes for this till's canteen, in change-log order (absent from a server
+   * before orders: none). Not in `changes`, so a till built before orders is not broken by them.
+   */
+  orders: z.array(OrderChange).optional(),
 })
 export type PullResponse = z.infer<typeof PullResponse>
 
@@ -364,6 +430,8 @@ export const SnapshotResponse = z.object({
   /** The keys of the day, week and month the accounts' spent columns are for. */
   periods: z.object({ day: spent.shape.key, week: spent.shape.key, month: spent.shape.key }),
   changes: z.array(Change),
+  /** The canteen's orders of today and tomorrow (absent from a server before orders: none). */
+  orders: z.array(OrderChange).optional(),
   accounts: AccountColumns,
   cards: CardColumns,
 })

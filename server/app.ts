@@ -18,6 +18,8 @@ import { randomToken } from './platform/crypto'
 import { migrate, type Db } from './db'
 import { enrolRoutes } from './enrolment/routes'
 import { guardianRoutes, type GuardianOptions } from './guardian/routes'
+import { orderAdminRoutes } from './orders/admin-routes'
+import { startOrderWorker } from './orders/worker'
 import { HttpError, installErrorHandling } from './platform/errors'
 import { LiveHub } from './sync/live'
 import { DEFAULT_CHANGE_RETENTION_MS, startPruning } from './sync/retention'
@@ -103,6 +105,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await app.register(adminRoutes, { ctx, auth: { db: opts.db, launchToken: adminToken, bootstrapToken: opts.adminBootstrapToken ?? null }, live })
   await app.register(syncRoutes, { ctx, live })
   await app.register(guardianRoutes, { ctx, ...opts.guardian })
+  await app.register(orderAdminRoutes, { ctx, auth: { db: opts.db, launchToken: adminToken, bootstrapToken: opts.adminBootstrapToken ?? null } })
 
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 })
   const address = app.server.address()
@@ -112,6 +115,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ctx.kickTopups()
   const retentionMs = opts.changeRetentionMs === undefined ? DEFAULT_CHANGE_RETENTION_MS : opts.changeRetentionMs
   const pruning = retentionMs === null ? null : startPruning(ctx, { retentionMs })
+  // Webshop orders: release to the tills, capture at the stated time, close pickup windows.
+  const orders = startOrderWorker(ctx)
 
   return {
     url: `http://${host}:${address.port}`,
@@ -123,6 +128,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async close() {
       live.close()
       await pruning?.stop()
+      await orders.stop()
       await app.close()
       await ctx.close()
     },

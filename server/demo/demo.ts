@@ -15,6 +15,7 @@ import type { Db } from '../db'
 import { ChangeFeed } from '../platform/feed'
 import { postLedgerMany } from '../money/ledger'
 import { write, type Tx } from '../platform/tx'
+import { seedDemoWebshop } from '../orders/demo'
 
 const id = z.string().min(1).max(64)
 const ore = z.number().int().safe()
@@ -235,8 +236,11 @@ export async function insertMunicipality(db: Db, input: DemoData, opts: InsertOp
 }
 
 /** Loads the demo into an empty database (throws if it is not empty). */
-export function loadDemo(db: Db, data: DemoData, opts: { clock?: Clock; cprKey?: string } = {}): Promise<LoadedCounts> {
-  return insertMunicipality(db, data, { ...opts, requireEmpty: true })
+export async function loadDemo(db: Db, data: DemoData, opts: { clock?: Clock; cprKey?: string } = {}): Promise<LoadedCounts> {
+  const counts = await insertMunicipality(db, data, { ...opts, requireEmpty: true })
+  // The webshop of the demo canteens (server/orders/demo.ts).
+  await seedDemoWebshop(db, data.municipality.id)
+  return counts
 }
 
 export async function isEmpty(db: Db): Promise<boolean> {

@@ -4,9 +4,10 @@
  */
 import type { GuardianArea } from './http'
 import { moneyRoutes } from './money-routes'
+import { orderRoutes } from '../orders/guardian-routes'
 import { photoRoutes } from './photo-routes'
 import { pinArea } from './pin-routes'
 import { profileRoutes } from './profile-routes'
 import { statementRoutes } from './statement-routes'
 
-export const guardianAreas: GuardianArea[] = [statementRoutes, photoRoutes, profileRoutes, moneyRoutes, pinArea]
+export const guardianAreas: GuardianArea[] = [statementRoutes, photoRoutes, profileRoutes, moneyRoutes, pinArea, orderRoutes]

@@ -14,7 +14,7 @@ export interface PaymentRequest {
   idempotencyKey: string
 }
 
-export type PaymentStatus = 'authorized' | 'declined' | 'capture-pending' | 'captured' | 'refunded'
+export type PaymentStatus = 'authorized' | 'declined' | 'capture-pending' | 'captured' | 'refunded' | 'cancelled'
 
 export type DeclineReason = 'card-declined' | 'card-expired' | 'card-blocked' | 'insufficient-funds' | 'agreement-inactive'
 
@@ -51,6 +51,8 @@ export interface PaymentProvider {
   /** Answers `capture-pending`; the outcome arrives later as a `payment.captured`/`capture-failed` event. */
   capture(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>
   refund(paymentId: string, amount: number, idempotencyKey: string): Promise<ProviderPayment>
+  /** Releases an authorisation that was never captured (a webshop order cancelled before its cut-off): answers `cancelled`. */
+  cancel(paymentId: string, idempotencyKey: string): Promise<ProviderPayment>
   createAgreement(req: AgreementRequest): Promise<ProviderAgreement>
   /** A merchant-initiated charge on a saved card, captured at once or declined. */
   chargeAgreement(req: ChargeRequest): Promise<ChargeResult>

@@ -219,6 +219,17 @@ export class SimulatedProvider implements PaymentProvider {
     })
   }
 
+  async cancel(paymentId: string, idempotencyKey: string): Promise<ProviderPayment> {
+    return this.once('cancel', idempotencyKey, async () => {
+      const p = await this.store.payment(paymentId)
+      if (!p) throw new Error(`simulated provider: no payment ${paymentId}`)
+      if (p.status !== 'authorized') throw new Error(`simulated provider: cannot cancel ${paymentId} (${p.status})`)
+      p.status = 'cancelled'
+      await this.store.savePayment(p)
+      return this.view(p)
+    })
+  }
+
   async createAgreement(req: AgreementRequest): Promise<ProviderAgreement> {
     return this.once('agreement', req.idempotencyKey, async (): Promise<ProviderAgreement> => {
       const id = `sim_agr_${randomUUID()}`
@@ -264,6 +275,13 @@ export class SimulatedProvider implements PaymentProvider {
   private settleLater(p: StoredPayment): void {
     const timer: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, this.captureDelayMs))
       .then(async () => {
+        // A card that went bad between authorisation and capture (setCardState): the capture fails.
+        const reason = this.cardState.get(p.cardToken)
+        if (reason) {
+          await this.store.savePayment({ ...p, status: 'declined', declineReason: reason })
+          this.emit({ type: 'payment.capture-failed', paymentId: p.id, reason })
+          return
+        }
         await this.store.savePayment({ ...p, status: 'captured' })
         this.emit({ type: 'payment.captured', paymentId: p.id, amount: p.amount })
       })

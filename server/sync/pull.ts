@@ -64,14 +64,15 @@ export async function pull(ctx: ServerContext, terminal: Terminal, opts: PullOpt
   const { last, hasMore } = await pageEnd(ctx, terminal.municipalityId, cursor, limit)
   if (!hasMore) await repokeIfHeldBack(ctx, terminal.municipalityId)
   await markSeen(ctx, terminal.id)
-  const page = last ? await pageChanges(ctx, terminal, cursor, last, opts.schema ?? SCHEMA_VERSION) : { changes: null, ack_seq: null }
-  const rest: Omit<PullResponse, 'changes'> = {
+  const page = last ? await pageChanges(ctx, terminal, cursor, last, opts.schema ?? SCHEMA_VERSION) : { changes: null, orders: null, ack_seq: null }
+  const rest: Omit<PullResponse, 'changes' | 'orders'> = {
     cursor: last ? formatCursor(last) : opts.cursor,
     hasMore,
     ackSeq: page.ack_seq,
     serverTime: ctx.clock.now().toISOString(),
   }
-  return `{"changes":${page.changes ?? '[]'},${JSON.stringify(rest).slice(1)}`
+  // `orders` only when the page has some: a page without is the same answer as before orders.
+  return `{"changes":${page.changes ?? '[]'},${page.orders ? `"orders":${page.orders},` : ''}${JSON.stringify(rest).slice(1)}`
 }
 
 /**
@@ -143,8 +144,8 @@ async function pageEnd(ctx: ServerContext, municipalityId: string, cursor: Curso
  * till's change rows sort in seq order (its pushes take turns on one lock before they get an
  * xid), and a page never ends inside a push batch (`pageEnd`).
  */
-async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor, last: Cursor, schema: number): Promise<{ changes: string | null; ack_seq: number | null }> {
-  const { rows } = await ctx.db.query<{ changes: string | null; ack_seq: number | null }>(
+async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor, last: Cursor, schema: number): Promise<{ changes: string | null; orders: string | null; ack_seq: number | null }> {
+  const { rows } = await ctx.db.query<{ changes: string | null; orders: string | null; ack_seq: number | null }>(
     // Schema 1 (the previous one, still served) had the photo itself in the account, not its id.
     `SELECT '[' || string_agg(
               concat('{"entity":', to_json(entity), ',"id":', to_json(entity_id),
@@ -154,7 +155,11 @@ async function pageChanges(ctx: ServerContext, terminal: Terminal, after: Cursor
                           WHEN $7::int = 1 AND entity = 'account' THEN concat(',"data":', (payload - 'photoId') || jsonb_build_object('photo',
                             (SELECT h.photo FROM holders h WHERE h.municipality_id = $1 AND h.photo_id = payload->>'photoId' LIMIT 1)), '}')
                           ELSE concat(',"data":', payload, '}') END),
-              ',' ORDER BY txid, id) || ']' AS changes,
+              ',' ORDER BY txid, id) FILTER (WHERE entity <> 'order') || ']' AS changes,
+            -- A webshop order goes to the tills of its own canteen only, beside the changes (a
+            -- till built before orders ignores the field; it would refuse an unknown entity).
+            '[' || string_agg(concat('{"id":', to_json(entity_id), CASE WHEN payload IS NULL THEN ',"deleted":true}' ELSE concat(',"data":', payload, '}') END),
+              ',' ORDER BY txid, id) FILTER (WHERE entity = 'order' AND location_id = $8) || ']' AS orders,
             max(origin_seq) FILTER (WHERE origin_terminal = $6) AS ack_seq
        FROM changes
       WHERE municipality_id = $1 AND (txid, id) > ($2::xid8, $3::bigint) AND (txid, id) <= ($4::xid8, $5::bigint)`,

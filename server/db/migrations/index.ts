@@ -13,6 +13,7 @@ import * as kiosk from './0012_kiosk'
 import * as saleVoids from './0013_sale_voids'
 import * as cashSales from './0014_cash_sales'
 import * as zReports from './0015_z_reports'
+import * as orders from './0016_orders'
 
 export interface Migration {
   version: number
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, ...saleVoids },
   { version: 14, ...cashSales },
   { version: 15, ...zReports },
+  { version: 16, ...orders },
 ]

@@ -6,6 +6,7 @@
  */
 import type { MutationKind } from '../../../domain/sync'
 import { dayClose } from './day-close'
+import { orderHandout } from './order-handout'
 import { saleRecord } from './sale-record'
 import { saleVoid } from './sale-void'
 import type { Applier } from './types'
@@ -14,6 +15,7 @@ export const APPLIERS: Readonly<Record<MutationKind, Applier>> = {
   'sale.record': saleRecord,
   'sale.void': saleVoid,
   'day.close': dayClose,
+  'order.handout': orderHandout,
 }
 
 export function applierOf(kind: string): Applier | undefined {
