@@ -15,6 +15,7 @@ import { cardMethods, type CardResults } from './areas/card'
 import { catalogMethods, type CatalogResults } from './areas/catalog'
 import { guardianMethods, type GuardianResults } from './areas/guardian'
 import { readerMethods, type ReaderRead, type ReaderResults, type ReaderState } from './areas/reader'
+import { pickupMethods, type PickupResults } from './areas/pickup'
 import { reportMethods, type ReportResults } from './areas/report'
 import { saleMethods, type SaleResults } from './areas/sale'
 import { staffMethods, type StaffResults } from './areas/staff'
@@ -26,15 +27,16 @@ export type { Catalog, Category, Product } from './areas/catalog'
 export type { GuardianRelayAnswer } from './areas/guardian'
 export type { ReaderConfigInput, ReaderDevice, ReaderRead, ReaderState, ReaderStatus } from './areas/reader'
 export type { CashSaleOutcome, SaleAttempt, SaleOutcome, SaleSummary, SaleVoidOutcome } from './areas/sale'
+export type { HandoutResult, PickupCardOrders, PickupLineInfo, PickupList, PickupOrderInfo, PreparationList, UndoResult } from './areas/pickup'
 export type { DayCloseOutcome, DayReport, ReportDay, ReportLine, ReportVoid } from './areas/report'
 export type { SignInRefusal, StaffSession } from './areas/staff'
 export type { SyncStatus } from './areas/sync'
 
 // ---- methods: one file per area under ./areas, joined here (a name declared twice throws) ----
 
-export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods, guardianMethods, reportMethods)
+export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods, guardianMethods, reportMethods, pickupMethods)
 
-export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults, GuardianResults, ReportResults {}
+export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults, GuardianResults, ReportResults, PickupResults {}
 
 export type Method = keyof typeof methods
 export type Args<M extends Method> = z.input<(typeof methods)[M]['input']>

@@ -5,6 +5,7 @@ import { cardHandlers } from './card'
 import { catalogHandlers } from './catalog'
 import type { HandlerContext } from './context'
 import { guardianHandlers } from './guardian'
+import { pickupHandlers } from './pickup'
 import { readerHandlers } from './reader'
 import { reportHandlers } from './report'
 import { saleHandlers } from './sale'
@@ -51,7 +52,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const reader = readerHandlers(ctx)
   const report = counterOnly(ctx, reportHandlers(ctx))
   const guardian = guardianHandlers(ctx)
-  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader, guardian, report)
+  const pickup = counterOnly(ctx, pickupHandlers(ctx))
+  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader, guardian, report, pickup)
   // `satisfies` proves every method of the contract has a handler of the right type.
-  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader & typeof guardian & typeof report satisfies Handlers
+  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader & typeof guardian & typeof report & typeof pickup satisfies Handlers
 }

@@ -2,6 +2,7 @@ import type { AccountColumns, AccountData, CardColumns, Change, PullResponse, Sn
 import { stmt, type Db } from './db'
 import { ackedSeq } from './outbox'
 import { getSetting, setSetting } from './settings'
+import { applyOrderChanges, replaceOrders } from './orders'
 
 /**
  * Where a page or snapshot was fetched from, and when (the till's own clock). `from` is the
@@ -31,6 +32,11 @@ export function applyPullPage(db: Db, page: PullResponse, at: PulledAt): Set<str
       touched.add(change.entity)
       if ('deleted' in change) apply.delete[change.entity].run(change.id)
       else apply.upsert(change)
+    }
+    // The canteen's webshop orders travel beside the changes (domain/sync.ts OrderData).
+    if (page.orders?.length) {
+      applyOrderChanges(db, page.orders, page.serverTime)
+      touched.add('order')
     }
     setSetting(db, 'pull_cursor', page.cursor)
     if (page.ackSeq !== null && page.ackSeq > ackedSeq(db)) setSetting(db, 'acked_seq', page.ackSeq)
@@ -96,12 +102,13 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
       )
     }
     for (let i = 0; i < c.number.length; i++) insertCard.run(c.number[i], c.accountId[i], c.status[i])
+    replaceOrders(db, snap.orders ?? [], snap.serverTime)
     setSetting(db, 'pull_cursor', snap.cursor)
     if (snap.ackSeq > ackedSeq(db)) setSetting(db, 'acked_seq', snap.ackSeq)
     markPulled(db, snap.serverTime, at.localNow)
     return true
   }).immediate()
-  return applied ? new Set(['location', 'category', 'product', 'staff', 'account', 'card']) : null
+  return applied ? new Set(['location', 'category', 'product', 'staff', 'account', 'card', 'order']) : null
 }
 
 /**
@@ -168,12 +175,13 @@ export function stageSnapshot(db: Db, head: SnapshotHead): SnapshotLoad {
           for (const table of HELD) db.prepare(`DELETE FROM ${table}`).run()
           for (const change of head.changes) if (!('deleted' in change)) apply.upsert(change)
           db.exec(`INSERT INTO main.accounts SELECT * FROM ${STAGED.accounts}; INSERT INTO main.cards SELECT * FROM ${STAGED.cards}`)
+          replaceOrders(db, head.orders ?? [], head.serverTime)
           setSetting(db, 'pull_cursor', head.cursor)
           if (head.ackSeq > ackedSeq(db)) setSetting(db, 'acked_seq', head.ackSeq)
           markPulled(db, head.serverTime, at.localNow)
           return true
         }).immediate()
-        return applied ? new Set(['location', 'category', 'product', 'staff', 'account', 'card']) : null
+        return applied ? new Set(['location', 'category', 'product', 'staff', 'account', 'card', 'order']) : null
       } finally {
         load.discard()
       }

@@ -12,7 +12,7 @@
  */
 import type { DayReport, ReportDay, ReportLine, ReportVoid } from '../api/areas/report'
 import type { DayClosePayload, DayTotals } from '../../../domain/sync'
-import type { Db } from './db'
+import { stmt, type Db } from './db'
 
 const SYNC = (status: string | null): 'pending' | 'sent' | 'rejected' => (status === 'rejected' ? 'rejected' : status === 'pending' ? 'pending' : 'sent')
 
@@ -111,10 +111,17 @@ function voidsOf(db: Db, day: string): ReportVoid[] {
 }
 
 /** Mutations other than day closes still waiting to be sent: sales and voids the server has not answered. */
+/**
+ * What still waits to reach the server: pending outbox rows, and pickup hand-outs still held in
+ * their undo window (store/orders.ts: they get their outbox row when the window ends).
+ */
 export function pendingUploads(db: Db): { count: number; oldestAt: string | null } {
-  return db
-    .prepare(`SELECT COUNT(*) AS count, MIN(created_at) AS oldestAt FROM outbox WHERE status = 'pending' AND kind <> 'day.close'`)
-    .get() as { count: number; oldestAt: string | null }
+  return stmt(
+    db,
+    `SELECT COUNT(*) AS count, MIN(at) AS oldestAt FROM (
+       SELECT created_at AS at FROM outbox WHERE status = 'pending' AND kind <> 'day.close'
+       UNION ALL SELECT at FROM order_handouts WHERE seq IS NULL)`,
+  ).get() as { count: number; oldestAt: string | null }
 }
 
 export interface ReportInput {

@@ -7,6 +7,7 @@ import m0006 from './0006_terminal_kind'
 import m0007 from './0007_sale_voids'
 import m0008 from './0008_cash_sales'
 import m0009 from './0009_z_reports'
+import m0010 from './0010_orders'
 
 export interface TillMigration {
   version: number
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly TillMigration[] = [
   { version: 7, name: '0007_sale_voids', sql: m0007 },
   { version: 8, name: '0008_cash_sales', sql: m0008, foreignKeysOff: true },
   { version: 9, name: '0009_z_reports', sql: m0009 },
+  { version: 10, name: '0010_orders', sql: m0010 },
 ]
