@@ -13,13 +13,14 @@ import { counter, tillMemory } from './counter'
 import { initialSync } from './initial-sync'
 import { pull1000 } from './pull-1000'
 import { push } from './push'
+import { scanToScreen } from './scan-to-screen'
 import { closeWorld, world } from './world'
 
 /**
  * Order matters a little: pull-1000 reuses initial-sync's till; counter reuses till-memory's;
  * push grows the change log last.
  */
-const BENCHMARKS: Benchmark[] = [initialSync, pull1000, tillMemory, counter, push]
+const BENCHMARKS: Benchmark[] = [initialSync, pull1000, tillMemory, counter, scanToScreen, push]
 const RESULTS = new URL('./results.json', import.meta.url)
 
 function machine(): string {

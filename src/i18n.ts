@@ -5,6 +5,8 @@ import kioskDa from './locales/kiosk.da.json'
 import kioskEn from './locales/kiosk.en.json'
 import kioskMoneyDa from './locales/kiosk-money.da.json'
 import kioskMoneyEn from './locales/kiosk-money.en.json'
+import kioskWebshopDa from './locales/kiosk-webshop.da.json'
+import kioskWebshopEn from './locales/kiosk-webshop.en.json'
 
 export type Locale = 'da' | 'en'
 export const LOCALES: readonly Locale[] = ['da', 'en']
@@ -45,7 +47,7 @@ export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
   locale: storedLocale() ?? 'da',
   fallbackLocale: 'da',
-  messages: { da: merge(da, kioskDa, kioskMoneyDa) as MessageSchema, en: merge(en, kioskEn, kioskMoneyEn) as MessageSchema },
+  messages: { da: merge(da, kioskDa, kioskMoneyDa, kioskWebshopDa) as MessageSchema, en: merge(en, kioskEn, kioskMoneyEn, kioskWebshopEn) as MessageSchema },
   missingWarn: import.meta.env.DEV,
   fallbackWarn: import.meta.env.DEV,
 })

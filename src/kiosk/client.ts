@@ -9,6 +9,7 @@
  * The guardian's session token lives in this object's memory only: never in storage, so a
  * reload (the idle wipe) forgets it.
  */
+import type { z } from 'zod'
 import type { ApiClient } from '../api'
 
 export type GuardianMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -100,3 +101,23 @@ export function createGuardianClient(transport: GuardianTransport): GuardianClie
     },
   }
 }
+
+/**
+ * A call whose 2xx answer is parsed with `schema` at the edge: an answer that does not match is
+ * a GuardianError `answer-malformed`, never a screen showing `NaN kr.`.
+ */
+export async function parsedCall<S extends z.ZodType>(
+  client: GuardianClient,
+  schema: S,
+  method: GuardianMethod,
+  path: string,
+  opts: { query?: Record<string, string>; body?: unknown } = {},
+): Promise<z.infer<S>> {
+  const body = await client.request<unknown>(method, path, opts)
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) throw new GuardianError(200, 'answer-malformed', `The server's answer to ${method} ${path} was not understood`, body)
+  return parsed.data
+}
+
+/** The path of one of the guardian's accounts. */
+export const accountPath = (id: string) => `/guardian/accounts/${encodeURIComponent(id)}`

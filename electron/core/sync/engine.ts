@@ -189,6 +189,9 @@ export class SyncEngine {
     if (this.stopped || !this.o.serverUrl) return Promise.resolve()
     if (this.running) {
       this.again = true
+      // A sale recorded during a cycle (one hanging on a server that does not answer, say) is
+      // counted at once: the status bar must not say "nothing waits" until the cycle ends.
+      this.emit()
       return this.running
     }
     this.running = (async () => {

@@ -3,8 +3,7 @@
  * guardian client from the session store, so the screens never build paths by hand and a web
  * portal could reuse these unchanged with a fetch transport.
  */
-import type { z } from 'zod'
-import { GuardianError, type GuardianClient, type GuardianMethod } from '../client'
+import { accountPath, parsedCall, type GuardianClient } from '../client'
 import {
   AutoTopupAnswerSchema,
   DepositStartedSchema,
@@ -19,20 +18,8 @@ import {
   type PayoutTarget,
 } from './types'
 
-async function call<S extends z.ZodType>(
-  client: GuardianClient,
-  schema: S,
-  method: GuardianMethod,
-  path: string,
-  opts: { query?: Record<string, string>; body?: unknown } = {},
-): Promise<z.infer<S>> {
-  const body = await client.request<unknown>(method, path, opts)
-  const parsed = schema.safeParse(body)
-  if (!parsed.success) throw new GuardianError(200, 'answer-malformed', `The server's answer to ${method} ${path} was not understood`, body)
-  return parsed.data
-}
-
-const account = (id: string) => `/guardian/accounts/${encodeURIComponent(id)}`
+const call = parsedCall
+const account = accountPath
 
 export const moneyApi = {
   terms: (c: GuardianClient) => call(c, TermsSchema, 'GET', '/guardian/terms'),
