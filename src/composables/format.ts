@@ -17,3 +17,10 @@ export function clockTime(iso: string, now: Date = new Date()): string {
   const time = hhmm.format(at)
   return dayKey.format(at) === dayKey.format(now) ? time : `${dayMonth.format(at)} ${time}`
 }
+
+/** A day key (`YYYY-MM-DD`, a Copenhagen calendar day) in words: "mandag 30. november 2026". */
+export function formatDayKey(day: string, locale: 'da' | 'en'): string {
+  const at = new Date(`${day}T12:00:00Z`)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(at.getTime())) return day
+  return new Intl.DateTimeFormat(locale === 'da' ? 'da-DK' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(at)
+}

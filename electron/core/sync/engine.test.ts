@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createHash } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -276,6 +276,45 @@ describe('online is not one request', () => {
       await engine.stop()
       db.close()
       await server.close()
+    }
+  })
+
+  it('counts a sale recorded while a cycle hangs at once: the status never says nothing waits', async () => {
+    // A server that takes the request and does not answer (a paused process).
+    const held: ServerResponse[] = []
+    const server = createServer((_req, res) => void held.push(res))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const dir = mkdtempSync(join(tmpdir(), 'kantine-online-'))
+    dirs.push(dir)
+    const db = openDb(dir)
+    setSetting(db, 'device_token', 'token')
+    setSetting(db, 'pull_cursor', '0:0')
+    const seen: number[] = []
+    const engine = new SyncEngine({
+      db,
+      clock: { now: () => new Date('2026-11-24T10:00:00.000Z') },
+      serverUrl: url,
+      tillName: 'Test',
+      mayUpload: false,
+      live: false,
+      onStatus: (status) => void seen.push(status.pending),
+      onDataChanged: () => {},
+      log: () => {},
+    })
+    try {
+      const hanging = engine.syncNow()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(held.length).toBeGreaterThan(0)
+      db.prepare(`INSERT INTO outbox (mutation_id, kind, payload, created_at) VALUES ('m-1', 'sale.record', '{}', '2026-11-24T10:00:00.000Z')`).run()
+      engine.kick()
+      expect(seen.at(-1)).toBe(1)
+      held.forEach((res) => res.writeHead(200, { 'content-type': 'application/json' }).end(page([], '1:1', false)))
+      await hanging
+    } finally {
+      await engine.stop()
+      db.close()
+      await new Promise((resolve) => server.close(resolve))
     }
   })
 
