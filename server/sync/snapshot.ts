@@ -14,7 +14,8 @@
  * balances. Accounts and cards are built into JSON by Postgres (as a pull page is), the few
  * other entities by the readers the change log uses, so a snapshot and a change agree.
  */
-import type { Change, Entity, SnapshotHead, SnapshotResponse } from '../../domain/sync'
+import type { Change, Entity, SnapshotHead } from '../../domain/sync'
+import type { PeriodKeys } from '../../domain/periods'
 import { categorySnapshots, locationSnapshots, productSnapshots, staffSnapshots, type Snapshots } from './changes'
 import type { ServerContext } from '../platform/context'
 import type { Sql } from '../db'
@@ -30,26 +31,37 @@ const SMALL: { entity: Entity; table: string; where?: string; read: (sql: Sql, i
   { entity: 'staff', table: 'staff', where: '$2 = ANY(location_ids)', read: staffSnapshots },
 ]
 
+/**
+ * What both forms of the snapshot open with, read first in their REPEATABLE READ, READ ONLY
+ * transaction (its first query takes the moment every later one reads): the cursor to pull from
+ * next, the till's acknowledged seq, the small entities, and the canteen's webshop orders of
+ * today and tomorrow (absent when there are none: the answer is as before orders).
+ */
+async function snapshotHead(tx: Sql, terminal: Terminal, now: Date, keys: PeriodKeys): Promise<SnapshotHead> {
+  await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
+  const head = await tx.query<{ xmin: string; last_applied_seq: number }>(
+    'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, last_applied_seq FROM terminals WHERE id = $1',
+    [terminal.id],
+  )
+  const { xmin, last_applied_seq } = head.rows[0]!
+  const changes: Change[] = []
+  for (const { entity, table, where, read } of SMALL) {
+    const ids = where
+      ? await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 AND ${where} ORDER BY id`, [terminal.municipalityId, terminal.locationId])
+      : await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 ORDER BY id`, [terminal.municipalityId])
+    const found = await read(tx, ids.rows.map((r) => r.id))
+    for (const { id } of ids.rows) changes.push({ entity, id, data: found.get(id)!.data } as Change)
+  }
+  const orders = await ordersForSnapshot(tx, terminal.locationId, now)
+  return { cursor: `${xmin}:0`, ackSeq: Number(last_applied_seq), serverTime: now.toISOString(), periods: keys, changes, ...(orders.length > 0 ? { orders } : {}) }
+}
+
 /** The snapshot as JSON text (accounts and cards spliced in as Postgres wrote them). */
 export async function snapshot(ctx: ServerContext, terminal: Terminal): Promise<string> {
   const now = ctx.clock.now()
   const { keys, periods } = spendPeriodsAt(now)
   return ctx.db.transaction(async (tx) => {
-    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
-    // The first query takes the snapshot every later one reads.
-    const head = await tx.query<{ xmin: string; last_applied_seq: number }>(
-      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, last_applied_seq FROM terminals WHERE id = $1',
-      [terminal.id],
-    )
-    const { xmin, last_applied_seq } = head.rows[0]!
-    const changes: Change[] = []
-    for (const { entity, table, where, read } of SMALL) {
-      const ids = where
-        ? await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 AND ${where} ORDER BY id`, [terminal.municipalityId, terminal.locationId])
-        : await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 ORDER BY id`, [terminal.municipalityId])
-      const found = await read(tx, ids.rows.map((r) => r.id))
-      for (const { id } of ids.rows) changes.push({ entity, id, data: found.get(id)!.data } as Change)
-    }
+    const rest = await snapshotHead(tx, terminal, now, keys)
     // All aggregates of one query see the rows in the same order, so the columns line up.
     const accounts = await tx.query<{ json: string }>(
       `SELECT json_build_object(
@@ -77,16 +89,6 @@ export async function snapshot(ctx: ServerContext, terminal: Terminal): Promise<
         WHERE a.municipality_id = $1`,
       [terminal.municipalityId],
     )
-    // The canteen's webshop orders of today and tomorrow (absent when there are none: the answer is as before orders).
-    const orders = await ordersForSnapshot(tx, terminal.locationId, now)
-    const rest: Omit<SnapshotResponse, 'accounts' | 'cards'> = {
-      cursor: `${xmin}:0`,
-      ackSeq: Number(last_applied_seq),
-      serverTime: now.toISOString(),
-      periods: keys,
-      changes,
-      ...(orders.length > 0 ? { orders } : {}),
-    }
     return `{"accounts":${accounts.rows[0]!.json},"cards":${cards.rows[0]!.json},${JSON.stringify(rest).slice(1)}`
   })
 }
@@ -113,22 +115,7 @@ export async function snapshotLines(ctx: ServerContext, terminal: Terminal, chun
   const now = ctx.clock.now()
   const { keys, periods } = spendPeriodsAt(now)
   return ctx.db.transaction(async (tx) => {
-    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
-    const head = await tx.query<{ xmin: string; last_applied_seq: number }>(
-      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, last_applied_seq FROM terminals WHERE id = $1',
-      [terminal.id],
-    )
-    const { xmin, last_applied_seq } = head.rows[0]!
-    const changes: Change[] = []
-    for (const { entity, table, where, read } of SMALL) {
-      const ids = where
-        ? await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 AND ${where} ORDER BY id`, [terminal.municipalityId, terminal.locationId])
-        : await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 ORDER BY id`, [terminal.municipalityId])
-      const found = await read(tx, ids.rows.map((r) => r.id))
-      for (const { id } of ids.rows) changes.push({ entity, id, data: found.get(id)!.data } as Change)
-    }
-    const orders = await ordersForSnapshot(tx, terminal.locationId, now)
-    const first: SnapshotHead = { cursor: `${xmin}:0`, ackSeq: Number(last_applied_seq), serverTime: now.toISOString(), periods: keys, changes, ...(orders.length > 0 ? { orders } : {}) }
+    const first = await snapshotHead(tx, terminal, now, keys)
     const lines = [JSON.stringify({ head: first })]
     const sent = { accounts: 0, cards: 0 }
     for (let after = ''; ; ) {
