@@ -94,6 +94,15 @@ function cardKey(cardNumber: string): string {
  */
 async function chargeTry(ctx: ServerContext, key: string): Promise<{ locked: number } | { startsLock: number }> {
   return write(ctx, async (tx) => {
+    // A row to lock first: two first tries on a number would otherwise both find nothing to lock
+    // (FOR UPDATE locks rows, not their absence) and both write "1 failure". The insert waits for
+    // a parallel one to commit, so the SELECT below sees and locks the one row. Its failure is
+    // dated 1970, too old to be remembered, so it counts as none.
+    await tx.query(
+      `INSERT INTO guardian_pin_failures (card_hash, failures, locked_until, last_failure_at) VALUES ($1, 1, NULL, $2)
+       ON CONFLICT (card_hash) DO NOTHING`,
+      [key, new Date(0)],
+    )
     const { rows } = await tx.query<{ failures: number; locked_until: Date | null; last_failure_at: Date }>(
       'SELECT failures, locked_until, last_failure_at FROM guardian_pin_failures WHERE card_hash = $1 FOR UPDATE',
       [key],
