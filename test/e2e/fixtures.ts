@@ -38,7 +38,10 @@ interface Launched {
 
 /** Starts the host shell with `args` and waits for its `Kantine <kind>: <url>` line. */
 async function launchHost(args: string[], kind: 'till' | 'kiosk', env: NodeJS.ProcessEnv = {}): Promise<Launched> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--headless', ...args], {
+  // KANTINE_E2E_RENDERER: a renderer built elsewhere (`npx electron-vite build --outDir DIR`,
+  // then DIR/renderer), so two people working in one checkout do not rebuild each other's out/.
+  const renderer = process.env.KANTINE_E2E_RENDERER ? ['--renderer', process.env.KANTINE_E2E_RENDERER] : []
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--headless', ...renderer, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
