@@ -7,6 +7,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // Every package in `dependencies` stays external (electron-vite's default); the native
+      // modules are named as well, so that they stay out of the bundle even if they ever leave
+      // `dependencies`: a .node addon cannot be bundled, it is loaded from app.asar.unpacked.
+      externalizeDeps: { include: ['better-sqlite3', 'node-hid'] },
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'electron/main/index.ts'),

@@ -1,55 +1,76 @@
 /**
- * electron-builder afterPack hook: flips Electron's fuses in the packaged executable
- * (Electron security checklist item 19), then reads them back and fails the build if any did
- * not take. afterPack runs after the app is copied and before signing, which is where fuses
- * must be flipped (a signature covers the binary, fuses included).
+ * electron-builder afterPack hook: the guard in front of the Electron fuses.
  *
- *   RunAsNode off                         ELECTRON_RUN_AS_NODE cannot turn the till into a Node
- *   EnableNodeOptionsEnvironmentVariable  NODE_OPTIONS cannot inject code or flags
- *     off
- *   EnableNodeCliInspectArguments off     --inspect and friends cannot attach a debugger
- *   EnableEmbeddedAsarIntegrityValidation app.asar must match the hash embedded at build time
- *     on                                  (enforced by Electron on Windows and macOS only)
- *   OnlyLoadAppFromAsar on                no app/ folder or loose files beside it are loaded
- *   EnableCookieEncryption on             cookies at rest are encrypted with the OS key store
- *   GrantFileProtocolExtraPrivileges off  file:// gets no more than a browser gives it (we serve
- *                                         the renderer from app://, never file://)
+ * The fuses themselves (Electron security checklist item 19) are flipped by electron-builder's
+ * own `electronFuses` option (electron-builder.yml), right after this hook and before signing.
+ * That option covers every fuse this hook used to flip itself, so what is left here is what the
+ * option cannot do:
+ *   1. refuse a configuration that lost a fuse (a line deleted from electron-builder.yml, a
+ *      stand-in configuration used for a release): the wanted state is WANTED below;
+ *   2. refuse, with a message that says what to do, an executable without a fuse wire before
+ *      @electron/fuses fails on it with a less helpful one;
+ *   3. the stand-in executable of the offline test has no wire: the fuses may only be off when
+ *      KANTINE_SKIP_FUSES=1 says so, and then the hook says loudly that it skipped. Never a
+ *      silent default: a release must not ship with its fuses untouched.
+ * build/verify-fuses.cjs reads the fuses back from the packaged executables after the build.
  *
- * A stand-in executable (offline CI, where the Electron binary cannot be downloaded) has no
- * fuse wire: set KANTINE_SKIP_FUSES=1 and the hook says loudly that it skipped. Without that
- * variable a missing wire is an error: a release must never ship with its fuses untouched.
+ *   runAsNode off                             ELECTRON_RUN_AS_NODE cannot turn the till into a Node
+ *   enableNodeOptionsEnvironmentVariable off  NODE_OPTIONS cannot inject code or flags
+ *   enableNodeCliInspectArguments off         --inspect and friends cannot attach a debugger
+ *   enableEmbeddedAsarIntegrityValidation on  app.asar must match the hash embedded at build time
+ *                                             (enforced by Electron on Windows and macOS only,
+ *                                             not on Linux)
+ *   onlyLoadAppFromAsar on                    no app/ folder or loose files beside it are loaded
+ *   enableCookieEncryption on                 cookies at rest are encrypted with the OS key store
+ *   grantFileProtocolExtraPrivileges off      file:// gets no more than a browser gives it (we serve
+ *                                             the renderer from app://, never file://)
  *
  * Written as CommonJS (.cjs) because package.json says "type": "module" and electron-builder
  * loads hooks with require.
  */
 'use strict'
 
+const { readFileSync } = require('node:fs')
 const path = require('node:path')
 
 const SKIP_ENV = 'KANTINE_SKIP_FUSES'
-// A fuse is one byte in the wire: ASCII '1' on, '0' off (@electron/fuses' FuseState, not exported).
-const FUSE_ON = 0x31
-const FUSE_OFF = 0x30
+/** @electron/fuses' sentinel: the fuse wire follows it in every Electron executable. */
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 
-/** The wanted state of each fuse, by @electron/fuses' FuseV1Options name. */
+/** The wanted state of each fuse, by electron-builder's `electronFuses` key. */
 const WANTED = {
-  RunAsNode: false,
-  EnableNodeOptionsEnvironmentVariable: false,
-  EnableNodeCliInspectArguments: false,
-  EnableEmbeddedAsarIntegrityValidation: true,
-  OnlyLoadAppFromAsar: true,
-  EnableCookieEncryption: true,
-  GrantFileProtocolExtraPrivileges: false,
+  runAsNode: false,
+  enableNodeOptionsEnvironmentVariable: false,
+  enableNodeCliInspectArguments: false,
+  enableEmbeddedAsarIntegrityValidation: true,
+  onlyLoadAppFromAsar: true,
+  enableCookieEncryption: true,
+  grantFileProtocolExtraPrivileges: false,
 }
 
 /** Where electron-builder put the executable for this platform (as its own addElectronFuses does). */
 function executablePath(context) {
   const { appOutDir, electronPlatformName, packager } = context
   if (electronPlatformName === 'darwin' || electronPlatformName === 'mas') {
-    return path.join(appOutDir, `${packager.appInfo.productFilename}.app`)
+    return path.join(appOutDir, `${packager.appInfo.productFilename}.app`, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework')
   }
   if (electronPlatformName === 'win32') return path.join(appOutDir, `${packager.appInfo.productFilename}.exe`)
   return path.join(appOutDir, packager.executableName)
+}
+
+/** The fuses in `configured` (electron-builder's electronFuses) that differ from WANTED, by name. */
+function fuseDifferences(configured) {
+  return Object.entries(WANTED)
+    .filter(([name, enabled]) => !configured || configured[name] !== enabled)
+    .map(([name, enabled]) => `${name} should be ${enabled}, is ${configured ? configured[name] : 'not set'}`)
+}
+
+function hasFuseWire(file) {
+  try {
+    return readFileSync(file).includes(SENTINEL)
+  } catch {
+    return false
+  }
 }
 
 function log(message) {
@@ -58,36 +79,35 @@ function log(message) {
 
 async function afterPack(context) {
   const exe = executablePath(context)
-  if (process.env[SKIP_ENV] === '1') {
-    log(`FUSES NOT FLIPPED: ${SKIP_ENV}=1 (stand-in executable ${exe}); never ship this build`)
+  const configured = context.packager.config.electronFuses
+  const skip = process.env[SKIP_ENV] === '1'
+
+  if (configured == null) {
+    if (!skip) {
+      throw new Error(
+        `electronFuses is switched off (build/electron-builder.stand-in.yml?): a release must flip Electron's fuses. ` +
+          `Only for a stand-in executable (offline test) set ${SKIP_ENV}=1 as well.`,
+      )
+    }
+    log(`FUSES NOT FLIPPED: ${SKIP_ENV}=1 and electronFuses off (stand-in executable ${exe}); never ship this build`)
     return
   }
-  const { flipFuses, getCurrentFuseWire, FuseVersion, FuseV1Options } = require('@electron/fuses')
-  const config = { version: FuseVersion.V1 }
-  for (const [name, enabled] of Object.entries(WANTED)) config[FuseV1Options[name]] = enabled
-  // macOS arm64 binaries carry an ad-hoc signature that flipping invalidates; re-sign ad hoc
-  // (real signing comes after this hook). Arch.arm64 is 3 in builder-util.
-  config.resetAdHocDarwinSignature = context.electronPlatformName === 'darwin' && context.arch === 3
-
-  try {
-    await flipFuses(exe, config)
-  } catch (err) {
+  const wrong = fuseDifferences(configured)
+  if (wrong.length > 0) throw new Error(`electronFuses in electron-builder.yml is not the reviewed set: ${wrong.join('; ')}`)
+  if (!hasFuseWire(exe)) {
     throw new Error(
-      `Could not flip Electron fuses in ${exe}: ${err && err.message}. ` +
-        `If this is a stand-in executable (no Electron binary on this machine), set ${SKIP_ENV}=1.`,
+      `${exe} has no Electron fuse wire, so its fuses cannot be flipped. ` +
+        `If this is a stand-in executable (no Electron binary on this machine), set ${SKIP_ENV}=1 and package with -c build/electron-builder.stand-in.yml.`,
     )
   }
-
-  const wire = await getCurrentFuseWire(exe)
-  const wrong = Object.entries(WANTED).filter(([name, enabled]) => {
-    const state = wire[FuseV1Options[name]]
-    return state !== (enabled ? FUSE_ON : FUSE_OFF)
-  })
-  if (wrong.length > 0) throw new Error(`Fuses did not take in ${exe}: ${wrong.map(([name]) => name).join(', ')}`)
-  log(`fuses flipped in ${exe}: ${Object.entries(WANTED).map(([n, v]) => `${n}=${v ? 'on' : 'off'}`).join(', ')}`)
+  if (skip) log(`${SKIP_ENV}=1 is set but electronFuses is on: the fuses WILL be flipped in ${exe}`)
+  log(`electronFuses checked (${Object.entries(WANTED).map(([n, v]) => `${n}=${v ? 'on' : 'off'}`).join(', ')}); electron-builder flips them next`)
 }
 
 module.exports = afterPack
 module.exports.default = afterPack
 module.exports.WANTED = WANTED
+module.exports.SENTINEL = SENTINEL
+module.exports.SKIP_ENV = SKIP_ENV
 module.exports.executablePath = executablePath
+module.exports.fuseDifferences = fuseDifferences

@@ -22,6 +22,8 @@ export interface TillOptions {
    * kind does not open as the other.
    */
   terminalKind?: TerminalKind
+  /** better-sqlite3's addon built for Electron's ABI (store/db.ts OpenDbOptions); the Electron core passes it. */
+  nativeBinding?: string
   /** Development builds: offer the simulated card reader panel. */
   simulatedReader?: boolean
   /** Try a USB HID card reader (node-hid). */

@@ -3,9 +3,11 @@
  * utilityProcess.fork. It opens the till and serves it over process.parentPort; nothing else.
  * Runs plain Node (no Electron import): the same core the host shell runs.
  */
+import { fileURLToPath } from 'node:url'
 import { openTill } from '../core/till'
 import { serveTill, type ParentPortLike } from './core-protocol'
 import { parseFlags } from './flags'
+import { sqliteNativeBinding } from './native-binding'
 
 const port = (process as NodeJS.Process & { parentPort?: ParentPortLike }).parentPort
 if (!port) {
@@ -25,10 +27,15 @@ if (!flags.dataDir) {
   process.exit(2)
 }
 
+// This file is out/main/core.js: the app root is two folders up.
+const nativeBinding = sqliteNativeBinding({ appRoot: fileURLToPath(new URL('../..', import.meta.url)), electron: process.versions.electron })
+log('info', nativeBinding ? `better-sqlite3 for Electron: ${nativeBinding}` : 'better-sqlite3 from node_modules')
+
 serveTill(
   port,
   openTill({
     dataDir: flags.dataDir,
+    nativeBinding,
     serverUrl: flags.serverUrl,
     enrolmentCode: flags.enrolCode,
     tillName: flags.tillName,

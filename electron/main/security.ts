@@ -20,7 +20,7 @@ import type { BrowserWindowConstructorOptions, Input } from 'electron'
  * scheme gives the bundle a real origin of its own, so CSP `'self'` means exactly our bundle,
  * the sender check below compares one origin, and the protocol handler serves only files under
  * out/renderer (see resolveAppAsset). The GrantFileProtocolExtraPrivileges fuse is then turned
- * off too (build/after-pack.cjs).
+ * off too (electronFuses in electron-builder.yml).
  */
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'kantine'

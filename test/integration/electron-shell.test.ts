@@ -7,7 +7,7 @@
  * run time, real fuses) is listed in the shell's report, not pretended here.
  */
 import { execFile, fork } from 'node:child_process'
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -41,6 +41,7 @@ vi.mock('electron', () => (globalThis as { __kantineFakeElectron?: typeof fakeEl
 ;(globalThis as { __kantineFakeElectron?: typeof fakeElectron }).__kantineFakeElectron = fakeElectron
 
 const root = resolve(import.meta.dirname, '../..')
+const packageVersion = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
 const require = createRequire(import.meta.url)
 const tmpDirs: string[] = []
 function tmp(prefix: string): string {
@@ -485,6 +486,15 @@ async function startMain(argv: string[], options: { packaged?: boolean; env?: Re
   vi.resetModules()
   await import('../../electron/main/index')
   await flush()
+  // Main asks the core what this PC is (app.info) before it opens the first window; the stand-in
+  // core answers as a till, and the question is taken off the record so the tests see only theirs.
+  const child = state.children[0]
+  const asked = child?.posted.findIndex((m) => (m as { method?: string }).method === 'app.info') ?? -1
+  if (child && asked !== -1) {
+    const [question] = child.posted.splice(asked, 1) as [{ id: number }]
+    child.emit('message', { id: question.id, response: { ok: true, value: { terminalKind: 'till' } } })
+    await flush()
+  }
   return { win: state.windows[0], child: state.children[0] }
 }
 
@@ -521,8 +531,9 @@ describe("main's wiring (a fake electron module records what main registers)", (
     const handler = state.ipcHandlers.get('kantine:call')!
     const answer = handler(ipcEvent(win!, 'app://kantine/index.html#/sale'), 'app.info', {}) as Promise<RpcResponse<unknown>>
     await flush()
-    expect(child!.posted).toEqual([{ id: 1, method: 'app.info', args: {} }])
-    child!.emit('message', { id: 1, response: { ok: true, value: { tillName: 'Kasse 1' } } })
+    // Ids go on from main's own app.info at start (startMain).
+    expect(child!.posted).toEqual([{ id: 2, method: 'app.info', args: {} }])
+    child!.emit('message', { id: 2, response: { ok: true, value: { tillName: 'Kasse 1' } } })
     expect(await answer).toEqual({ ok: true, value: { tillName: 'Kasse 1' } })
   })
 
@@ -766,7 +777,8 @@ async function exerciseCore(coreEntry: string): Promise<void> {
     child.send({ id: 3, method: 'staff.signIn', args: { pin: 'abc' } })
     child.send({ id: 4, method: 'reader.simulate', args: { cardNumber: 'demo0001' } })
     await waitFor(() => answers.size === 4, 'four answers')
-    expect(answers.get(1)).toMatchObject({ ok: true, value: { tillName: 'Testkasse', simulatedReader: true } })
+    // The version is package.json's, built into the bundle (electron/core/till-impl.ts).
+    expect(answers.get(1)).toMatchObject({ ok: true, value: { tillName: 'Testkasse', simulatedReader: true, version: packageVersion } })
     expect(answers.get(2)).toMatchObject({ ok: false, error: { code: 'unknown-method' } })
     expect(answers.get(3)).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
     await waitFor(() => events.some((e) => e.event === 'reader.card'), 'a reader.card event')
@@ -808,37 +820,105 @@ function readWire(file: string): string {
 // only-from-asar on, V8 snapshot untouched, file:// privileges off.
 const HARDENED_WIRE = '01001100'
 
-describe('the afterPack fuse hook', () => {
-  const hook = require(join(root, 'build/after-pack.cjs')) as (ctx: unknown) => Promise<void>
-  const context = (appOutDir: string) => ({
+/** Runs `body` with KANTINE_SKIP_FUSES as given (undefined: not set), and puts it back. */
+async function withSkipFuses(value: string | undefined, body: () => Promise<void>): Promise<void> {
+  const before = process.env.KANTINE_SKIP_FUSES
+  try {
+    if (value === undefined) delete process.env.KANTINE_SKIP_FUSES
+    else process.env.KANTINE_SKIP_FUSES = value
+    await body()
+  } finally {
+    if (before === undefined) delete process.env.KANTINE_SKIP_FUSES
+    else process.env.KANTINE_SKIP_FUSES = before
+  }
+}
+
+describe("the fuse guards around electron-builder's electronFuses", () => {
+  const afterPack = require(join(root, 'build/after-pack.cjs')) as ((ctx: unknown) => Promise<void>) & { WANTED: Record<string, boolean> }
+  const verify = require(join(root, 'build/verify-fuses.cjs')) as ((result: unknown) => Promise<string[]>) & { wrongFuses(file: string): string[] }
+  const context = (appOutDir: string, ...fuses: [Record<string, boolean> | null | undefined] | []) => ({
     appOutDir,
     electronPlatformName: 'linux',
     arch: 1,
-    packager: { executableName: 'kantine', appInfo: { productFilename: 'Kantine' } },
+    // No second argument: the reviewed fuses; an explicit undefined or null: none configured.
+    packager: { executableName: 'kantine', appInfo: { productFilename: 'Kantine' }, config: { electronFuses: fuses.length === 0 ? afterPack.WANTED : fuses[0] } },
   })
 
-  it('flips the fuses and reads them back', async () => {
+  it('lets a complete fuse configuration and an executable with a fuse wire through to electron-builder, which flips them', async () => {
     const dir = tmp('fuses')
     standInExecutable(join(dir, 'kantine'))
-    await hook(context(dir))
-    expect(readWire(join(dir, 'kantine'))).toBe(HARDENED_WIRE)
+    await withSkipFuses(undefined, () => afterPack(context(dir)))
+    // The hook only checks; electron-builder flips right after it (the packaging test below).
+    expect(readWire(join(dir, 'kantine'))).toBe(DEFAULT_WIRE)
   })
 
-  it('refuses to package an executable without a fuse wire, unless told it is a stand-in', async () => {
+  it('refuses a configuration that lost or changed a fuse', async () => {
+    const dir = tmp('fuses-lost')
+    standInExecutable(join(dir, 'kantine'))
+    const { runAsNode: _dropped, ...lost } = afterPack.WANTED
+    await expect(afterPack(context(dir, lost))).rejects.toThrow(/runAsNode should be false, is undefined/)
+    await expect(afterPack(context(dir, { ...afterPack.WANTED, enableCookieEncryption: false }))).rejects.toThrow(/enableCookieEncryption should be true/)
+  })
+
+  it('refuses an executable without a fuse wire, saying how to package a stand-in', async () => {
     const dir = tmp('nofuses')
     writeFileSync(join(dir, 'kantine'), '#!/bin/sh\n')
-    const before = process.env.KANTINE_SKIP_FUSES
-    try {
-      delete process.env.KANTINE_SKIP_FUSES
-      await expect(hook(context(dir))).rejects.toThrow(/KANTINE_SKIP_FUSES=1/)
-      process.env.KANTINE_SKIP_FUSES = '1'
-      await expect(hook(context(dir))).resolves.toBeUndefined()
-    } finally {
-      if (before === undefined) delete process.env.KANTINE_SKIP_FUSES
-      else process.env.KANTINE_SKIP_FUSES = before
+    for (const skip of [undefined, '1']) {
+      await withSkipFuses(skip, () => expect(afterPack(context(dir))).rejects.toThrow(/KANTINE_SKIP_FUSES=1 and package with -c build\/electron-builder\.stand-in\.yml/))
     }
   })
+
+  it('switches the fuses off only when KANTINE_SKIP_FUSES=1 says it is a stand-in, and says so loudly', async () => {
+    const dir = tmp('skip')
+    writeFileSync(join(dir, 'kantine'), '#!/bin/sh\n')
+    for (const off of [null, undefined]) {
+      await withSkipFuses(undefined, () => expect(afterPack(context(dir, off))).rejects.toThrow(/electronFuses is switched off/))
+      await withSkipFuses('yes', () => expect(afterPack(context(dir, off))).rejects.toThrow(/electronFuses is switched off/))
+    }
+    const said = vi.spyOn(console, 'log').mockImplementation(() => {})
+    try {
+      await withSkipFuses('1', () => expect(afterPack(context(dir, null))).resolves.toBeUndefined())
+      expect(said.mock.calls.flat().join('\n')).toMatch(/FUSES NOT FLIPPED.*never ship this build/)
+    } finally {
+      said.mockRestore()
+    }
+  })
+
+  it('reads the fuses back from every packaged executable and fails the build on one that is not hardened', async () => {
+    const out = tmp('verify')
+    const configuration = { productName: 'Kantine', linux: { executableName: 'kantine' }, electronFuses: afterPack.WANTED }
+    await expect(verify({ outDir: out, configuration })).rejects.toThrow(/no packaged app found/)
+    mkdirSync(join(out, 'linux-unpacked'))
+    mkdirSync(join(out, 'win-unpacked'))
+    standInExecutable(join(out, 'linux-unpacked/kantine'))
+    standInExecutable(join(out, 'win-unpacked/Kantine.exe'))
+    expect(verify.wrongFuses(join(out, 'linux-unpacked/kantine'))).toEqual([
+      'runAsNode should be off',
+      'enableNodeOptionsEnvironmentVariable should be off',
+      'enableNodeCliInspectArguments should be off',
+      'enableEmbeddedAsarIntegrityValidation should be on',
+      'onlyLoadAppFromAsar should be on',
+      'enableCookieEncryption should be on',
+      'grantFileProtocolExtraPrivileges should be off',
+    ])
+    await expect(verify({ outDir: out, configuration })).rejects.toThrow(/Fuses did not take in .*linux-unpacked\/kantine/)
+    hardenWire(join(out, 'linux-unpacked/kantine'))
+    await expect(verify({ outDir: out, configuration })).rejects.toThrow(/Fuses did not take in .*win-unpacked\/Kantine\.exe/)
+    hardenWire(join(out, 'win-unpacked/Kantine.exe'))
+    await expect(verify({ outDir: out, configuration })).resolves.toEqual([])
+    // The stand-in build (fuses off, which after-pack.cjs allowed) is not read back.
+    standInExecutable(join(out, 'linux-unpacked/kantine'))
+    await expect(verify({ outDir: out, configuration: { ...configuration, electronFuses: null } })).resolves.toEqual([])
+  })
 })
+
+/** Writes HARDENED_WIRE into a stand-in's fuse wire, as electron-builder's flip would. */
+function hardenWire(file: string): void {
+  const bin = readFileSync(file)
+  const at = bin.indexOf(SENTINEL) + SENTINEL.length + 2
+  bin.write(HARDENED_WIRE, at, 'latin1')
+  writeFileSync(file, bin)
+}
 
 // ---- packaging ----------------------------------------------------------------------------------
 
@@ -913,6 +993,24 @@ function dependencyClosure(names: Iterable<string>): Set<string> {
 
 const rendererBuilt = built && existsSync(join(root, 'out/renderer/index.html'))
 
+/** Runs electron-builder --dir --linux with `args` (KANTINE_SKIP_FUSES only if given); what it printed. */
+async function packageDir(args: string[], skipFuses?: string): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  delete env.KANTINE_SKIP_FUSES
+  if (skipFuses !== undefined) env.KANTINE_SKIP_FUSES = skipFuses
+  const { stdout, stderr } = await promisify(execFile)(join(root, 'node_modules/.bin/electron-builder'), [...args, '--dir', '--linux', '--publish=never'], {
+    cwd: root,
+    env,
+    timeout: 100_000,
+    maxBuffer: 16 * 1024 * 1024,
+  }).catch((err: { message: string; stdout?: string; stderr?: string }) => {
+    const tail = (text = '') => text.split('\n').filter((l) => !l.includes('duplicate dependency')).slice(-15).join('\n')
+    throw new Error(`electron-builder failed: ${err.message.split('\n')[0]}\n${tail(err.stdout)}\n${tail(err.stderr)}`)
+  })
+  // Our hooks write to stdout, electron-builder's own steps to stderr.
+  return stdout + stderr
+}
+
 describe(`packaging with electron-builder and a stand-in Electron${rendererBuilt ? '' : ' (SKIPPED: run `npx electron-vite build` first)'}`, () => {
   it.skipIf(!rendererBuilt)(
     'puts the build (and only the build) into app.asar, unpacks the native modules, and flips the fuses',
@@ -922,25 +1020,18 @@ describe(`packaging with electron-builder and a stand-in Electron${rendererBuilt
       mkdirSync(dist)
       standInExecutable(join(dist, 'electron'))
       const output = join(work, 'out')
-      // No KANTINE_SKIP_FUSES: the stand-in carries a fuse wire, so the hook really flips it.
-      const env: NodeJS.ProcessEnv = { ...process.env }
-      delete env.KANTINE_SKIP_FUSES
-      const { stdout } = await promisify(execFile)(
-        join(root, 'node_modules/.bin/electron-builder'),
-        ['--dir', '--linux', '--publish=never', '-c.npmRebuild=false', `-c.electronDist=${dist}`, `-c.directories.output=${output}`],
-        { cwd: root, env, timeout: 100_000, maxBuffer: 16 * 1024 * 1024 },
-      ).catch((err: { message: string; stdout?: string; stderr?: string }) => {
-        const tail = (text = '') => text.split('\n').filter((l) => !l.includes('duplicate dependency')).slice(-15).join('\n')
-        throw new Error(`electron-builder failed: ${err.message.split('\n')[0]}\n${tail(err.stdout)}\n${tail(err.stderr)}`)
-      })
+      // The release configuration as it is (npmRebuild off there), and no KANTINE_SKIP_FUSES: the
+      // stand-in carries a fuse wire, so electron-builder's electronFuses really flips it.
+      const stdout = await packageDir([`-c.electronDist=${dist}`, `-c.directories.output=${output}`])
       const app = join(output, 'linux-unpacked')
       const asar = asarFiles(join(app, 'resources/app.asar'))
 
       for (const f of ['out/main/index.js', 'out/main/core.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']) {
         expect(asar.has(f), f).toBe(true)
       }
-      const sources = [...asar.keys()].filter((f) => !f.startsWith('node_modules/') && !f.startsWith('out/') && f !== 'package.json')
-      expect(sources, 'nothing but out/ and package.json from the project').toEqual([])
+      // (native/electron/: better-sqlite3 built for Electron, where `npm run dist:natives` has run.)
+      const sources = [...asar.keys()].filter((f) => !f.startsWith('node_modules/') && !f.startsWith('out/') && !f.startsWith('native/electron/') && f !== 'package.json')
+      expect(sources, 'nothing but out/, native/electron/ and package.json from the project').toEqual([])
       expect([...asar.keys()].some((f) => f.endsWith('.map') && f.startsWith('out/'))).toBe(false)
 
       const sqlite = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'
@@ -948,28 +1039,57 @@ describe(`packaging with electron-builder and a stand-in Electron${rendererBuilt
       expect(existsSync(join(app, 'resources/app.asar.unpacked', sqlite))).toBe(true)
       const nativeInAsar = [...asar].filter(([f, e]) => f.endsWith('.node') && !e.unpacked).map(([f]) => f)
       expect(nativeInAsar, 'every .node file is unpacked').toEqual([])
-      // The udev rule that lets a Linux till open keyboard-class card readers ships beside the app.
+      // The udev rule that lets a Linux till open keyboard-class card readers ships beside the app,
+      // with the setup script the deb's after-install runs (executable) and the autostart template.
       expect(existsSync(join(app, 'resources/linux/70-kantine-card-reader.rules'))).toBe(true)
+      expect(statSync(join(app, 'resources/linux/kantine-setup.sh')).mode & 0o111).not.toBe(0)
+      expect(existsSync(join(app, 'resources/linux/kantine-autostart.desktop'))).toBe(true)
 
       // What main and the core import must be there, with what those packages need in turn;
       // an exclusion in electron-builder.yml that breaks the app fails here, not at a canteen.
       const imports = bundleImports()
       expect(imports.has('better-sqlite3')).toBe(true)
+      expect(imports.has('node-hid')).toBe(true)
       const missing = [...dependencyClosure(imports)].filter((name) => !asar.has(`node_modules/${name}/package.json`))
       expect(missing).toEqual([])
       // …and what only the renderer or the server needs stays out.
       for (const name of ['vue', '@electric-sql/pglite', 'fastify', 'tsx']) expect(asar.has(`node_modules/${name}/package.json`), name).toBe(false)
 
-      expect(stdout).toContain('fuses flipped')
+      expect(stdout).toContain('electronFuses checked')
+      expect(stdout).toContain(`fuses verified in ${join(app, 'kantine')}`)
       expect(readWire(join(app, 'kantine'))).toBe(HARDENED_WIRE)
 
       // The packaged core itself, with the packaged node_modules, opens a till: nothing it loads
-      // was left out. (better-sqlite3 is built for this Node here, -c.npmRebuild=false.)
+      // was left out. (better-sqlite3 is built for this Node here: npmRebuild is off.)
       const extracted = join(work, 'app')
       extractAsar(join(app, 'resources/app.asar'), extracted)
       await exerciseCore(join(extracted, 'out/main/core.js'))
     },
     // About 15 s on a quiet 2-core machine; the margin is for a machine busy with other suites.
     120_000,
+  )
+
+  it.skipIf(!rendererBuilt)(
+    'packages a stand-in without a fuse wire only with the stand-in configuration AND KANTINE_SKIP_FUSES=1, and says so',
+    async () => {
+      const work = tmp('pack-standin')
+      const dist = join(work, 'electron-dist')
+      mkdirSync(dist)
+      writeFileSync(join(dist, 'electron'), '#!/bin/sh\necho "Kantine stand-in without fuses"\n')
+      chmodSync(join(dist, 'electron'), 0o755)
+      const args = (out: string) => [`-c.electronDist=${dist}`, `-c.directories.output=${join(work, out)}`]
+      // The release configuration refuses it (before @electron/fuses would fail on it)…
+      await expect(packageDir(args('a'), '1')).rejects.toThrow(/has no Electron fuse wire/)
+      // …the stand-in configuration without the variable too…
+      await expect(packageDir(['-c', 'build/electron-builder.stand-in.yml', ...args('b')])).rejects.toThrow(/electronFuses is switched off/)
+      // …and both together package it, loudly.
+      const stdout = await packageDir(['-c', 'build/electron-builder.stand-in.yml', ...args('c')], '1')
+      expect(stdout).toMatch(/FUSES NOT FLIPPED: KANTINE_SKIP_FUSES=1/)
+      expect(stdout).toMatch(/FUSES NOT VERIFIED/)
+      // Nothing touched the stand-in.
+      expect(readFileSync(join(work, 'c/linux-unpacked/kantine'), 'utf8')).toBe(readFileSync(join(dist, 'electron'), 'utf8'))
+      expect(asarFiles(join(work, 'c/linux-unpacked/resources/app.asar')).has('out/main/core.js')).toBe(true)
+    },
+    300_000,
   )
 })

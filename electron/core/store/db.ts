@@ -26,18 +26,28 @@ export const DB_FILE = 'till.sqlite'
 
 export class MigrationMismatchError extends Error {}
 
+export interface OpenDbOptions {
+  /**
+   * better-sqlite3's compiled addon to load instead of node_modules' own build: the packaged
+   * Electron app passes the copy built for Electron's ABI (native/electron/, see
+   * electron/main/native-binding.ts), while node_modules keeps the build for Node that the tests
+   * and the host shell use.
+   */
+  nativeBinding?: string
+}
+
 /**
  * Opens (or creates) the till's store in `dataDir`. WAL for concurrent readers, and
  * `synchronous=FULL` because better-sqlite3's WAL default (NORMAL) can lose the last commits on
  * a power cut: a confirmed sale must survive one.
  */
-export function openDb(dataDir: string, migrations = MIGRATIONS): Db {
+export function openDb(dataDir: string, migrations = MIGRATIONS, options: OpenDbOptions = {}): Db {
   const file = join(dataDir, DB_FILE)
   secureDataDir(dataDir)
   // Created empty with its mode before SQLite opens it: SQLite gives the -wal and -shm files the
   // mode of the database file, and there is no moment in which the file is world-readable.
   if (!existsSync(file)) closeSync(openSync(file, 'a', FILE_MODE))
-  const db = new Database(file)
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
   db.pragma('journal_mode = WAL')
   // A folder or files left by an older build (or copied in) with looser modes are tightened.
   for (const f of [file, `${file}-wal`, `${file}-shm`]) tighten(f, FILE_MODE)

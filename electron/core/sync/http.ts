@@ -14,6 +14,7 @@ import {
   type Mutation,
   type TerminalKind,
 } from '../../../domain/sync'
+import { PROTOCOL_HEADER, PROTOCOL_VERSION as TILL_PROTOCOL } from '../../../domain/protocol'
 
 /** The server answered with an error status: the request arrived, so the till is online. */
 export class SyncHttpError extends Error {
@@ -72,8 +73,15 @@ function agentFor(connectTimeoutMs = CONNECT_TIMEOUT_MS): Agent {
 type RequestInit = { method: string; headers: Record<string, string>; body?: string; timeoutMs?: number; connectTimeoutMs?: number }
 type Response = Awaited<ReturnType<typeof fetch>>
 
+/**
+ * Said on every request to the server (domain/protocol.ts): a server that no longer speaks this
+ * till's protocol answers 426 with a message the sync status shows as it is.
+ */
+export const PROTOCOL_HEADERS: Readonly<Record<string, string>> = { [PROTOCOL_HEADER]: String(TILL_PROTOCOL) }
+
 async function send(url: string, init: RequestInit): Promise<{ res: Response; signal: AbortSignal }> {
   const { timeoutMs, connectTimeoutMs, ...rest } = init
+  rest.headers = { ...rest.headers, ...PROTOCOL_HEADERS }
   const signal = AbortSignal.timeout(timeoutMs ?? 15_000)
   for (let attempt = 1; ; attempt++) {
     try {
@@ -83,7 +91,7 @@ async function send(url: string, init: RequestInit): Promise<{ res: Response; si
       // a pooled socket the other side had closed, a connect timeout): a link that is back must
       // not wait for the engine's backoff. Every sync request is safe to repeat: a push is
       // answered from the stored results, an enrolment by its request id, the rest are reads.
-      if (attempt >= 2 || signal.aborted) throw new SyncNetworkError(`Server not reachable: ${describe(err)}`)
+      if (attempt >= 2 || signal.aborted) throw new SyncNetworkError(`Server not reachable: ${describe(err)}`, { cause: err })
     }
   }
 }
