@@ -35,7 +35,8 @@ Opens the till in Electron where its binary exists, else in Chromium; with no di
   --data-dir DIR      where the demo keeps its data (default .data/demo)
   --help              this text
 
-To run a till against a real server instead of the demo: npm run host -- --server-url URL --enrol-code CODE
+  --server-url URL    a real server instead of the demo: an unenrolled till opens its first-run
+                      screen (address, enrolment code, till or kiosk)
 `)
   process.exit(0)
 }
@@ -44,8 +45,12 @@ ensureBuild()
 const electron = electronBinary()
 const useHost = args.includes('--headless') || args.includes('--host') || !electron
 const passOn = args.filter((a) => a !== '--host')
+// A server of one's own (`-- --server-url URL`): no demo; an unenrolled till shows its first-run screen.
+const ownServer = args.includes('--server-url') || args.includes('--server')
 if (useHost) {
-  process.exit(run(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', '--demo', ...passOn]))
+  process.exit(run(process.execPath, ['--import', 'tsx', 'electron/host/cli.ts', ...(ownServer ? [] : ['--demo']), ...passOn]))
+} else if (ownServer) {
+  process.exit(run(electron, ['.', ...passOn]))
 } else {
   // Electron: the demo server runs as its own process, the desktop app enrols to it.
   const dataDir = valueOf('--data-dir') ?? join(root, '.data/demo')

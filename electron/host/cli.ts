@@ -2,6 +2,9 @@
  * The host shell's command line: the till core plus its renderer on 127.0.0.1, for any
  * Chromium. `npm start` runs it (with --demo) where no Electron binary exists. With
  * `--terminal kiosk` the same core runs as a parent kiosk (it relays the guardian API only).
+ * A till with no enrolment code and no device token shows its first-run screen, where the
+ * server's address and a code are typed (src/views/FirstRunView.vue): that is how a fresh
+ * install is enrolled, with or without --server-url to prefill the address.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,8 +25,10 @@ const HELP = `Kantine till (host shell)
   --headless          do not open a window; print the URL and keep serving
   --kiosk             open the window full screen, locked (kiosk mode)
   --data-dir DIR      the till's data folder (default: ${defaultDataDir()}; with --demo: .data/demo/till)
-  --server-url URL    the central server, e.g. https://kantine.kommune.dk
-  --enrol-code CODE   one-time enrolment code from the server (first start only)
+  --server-url URL    the central server, e.g. https://kantine.kommune.dk (also --server;
+                      given with --demo, the demo server is not started)
+  --enrol-code CODE   one-time enrolment code from the server (first start only); without
+                      one, an unenrolled till shows its first-run screen to enrol it there
   --name NAME         this till's name (default "Kasse 1"; a kiosk: "Kiosk 1")
   --terminal KIND     till (default) or kiosk: the parent kiosk, enrolled with a kiosk code
                       (with --demo: one the demo server makes; data in .data/demo/kiosk)
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
       kiosk: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       'server-url': { type: 'string' },
+      server: { type: 'string' },
       'enrol-code': { type: 'string' },
       name: { type: 'string' },
       renderer: { type: 'string' },
@@ -61,7 +67,11 @@ async function main(): Promise<void> {
   const rendererDir = resolve(values.renderer ?? join(repoRoot, 'out/renderer'))
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No built renderer in ${rendererDir}: run "npm run build" first`)
 
-  let serverUrl = values['server-url']
+  if (values['server-url'] !== undefined && values.server !== undefined) throw new Error('Give the server once: --server-url or --server')
+  let serverUrl = values['server-url'] ?? values.server
+  // A real server named on the command line wins over the demo (`npm start` always adds --demo).
+  const demo = values.demo && serverUrl === undefined
+  if (values.demo && !demo) console.log('A server was given: the demo server is not started')
   // The device token travels with every request: https, or http only to this machine.
   if (serverUrl !== undefined) {
     const checked = checkServerUrl(serverUrl)
@@ -70,9 +80,9 @@ async function main(): Promise<void> {
   }
   let enrolmentCode = values['enrol-code']
   let stopDemo: (() => Promise<void>) | null = null
-  const dataRoot = values['data-dir'] ? resolve(values['data-dir']) : values.demo ? join(repoRoot, '.data/demo') : defaultDataDir()
-  const tillDir = values.demo ? join(dataRoot, kind) : dataRoot
-  if (values.demo) {
+  const dataRoot = values['data-dir'] ? resolve(values['data-dir']) : demo ? join(repoRoot, '.data/demo') : defaultDataDir()
+  const tillDir = demo ? join(dataRoot, kind) : dataRoot
+  if (demo) {
     const demo = await startDemoServer({ repoRoot, dataDir: join(dataRoot, 'server') })
     serverUrl = demo.ready.url
     stopDemo = demo.stop
@@ -92,9 +102,9 @@ async function main(): Promise<void> {
     enrolmentCode,
     tillName: values.name,
     terminalKind: kind,
-    simulatedReader: values.demo || process.env.NODE_ENV === 'development',
+    simulatedReader: demo || process.env.NODE_ENV === 'development',
     // The demo's canteen takes cash from guests; a real till's setting is left as it is.
-    cashAllowed: values.demo ? true : undefined,
+    cashAllowed: demo ? true : undefined,
     hidReader: true,
     log,
     afterSaleCommit: faultAfterSaleCommit(),

@@ -92,8 +92,10 @@ function run(flags: ShellFlags): void {
   let core: CoreClient | null = null
   let quitting = false
   let coreClosed = false
-  // A parent kiosk: each visit gets a fresh in-memory browser session (visitPartition).
-  const isKiosk = flags.terminal === 'kiosk'
+  // A parent kiosk: each visit gets a fresh in-memory browser session (visitPartition). The
+  // data folder says what this PC is (a packaged app has no --terminal): the core is asked at
+  // start, and a first-run enrolment as a kiosk (relayCall) makes it one from then on.
+  let isKiosk = flags.terminal === 'kiosk'
   let visit = 0
 
   if (process.platform === 'win32') app.setAppUserModelId('dk.kantine.till')
@@ -137,16 +139,15 @@ function run(flags: ShellFlags): void {
     // Checklist item 5: the till needs no camera, microphone, notifications, geolocation,
     // clipboard, HID/USB/serial (the card reader is the core's, via node-hid) or anything else;
     // a kiosk only the camera, for the child's photo (isAllowedPermission).
-    const kiosk = flags.terminal === 'kiosk'
     ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
       const mediaTypes = details && 'mediaTypes' in details ? details.mediaTypes : undefined
-      callback(isAllowedPermission(permission, { mediaTypes, requestingUrl: details?.requestingUrl }, { kiosk, devOrigin }))
+      callback(isAllowedPermission(permission, { mediaTypes, requestingUrl: details?.requestingUrl }, { kiosk: isKiosk, devOrigin }))
     })
     ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
       isAllowedPermission(
         permission,
         { mediaTypes: details?.mediaType ? [details.mediaType] : undefined, requestingUrl: details?.requestingUrl ?? requestingOrigin },
-        { kiosk, devOrigin },
+        { kiosk: isKiosk, devOrigin },
       ),
     )
     ses.setDevicePermissionHandler(() => false)
@@ -219,7 +220,19 @@ function run(flags: ShellFlags): void {
     if (method === 'app.wipe' && isKiosk) return wipeVisit()
     if (!core) return { ok: false, error: { code: 'internal', message: 'The till engine is not running' } }
     // The argument goes on untouched: the core's dispatch validates it against the contract (zod).
-    return core.call(method, args)
+    const answer = await core.call(method, args)
+    if (method === 'enrolment.enrol') learnKind(answer)
+    return answer
+  }
+
+  /** From `app.info` or a first-run enrolment's answer: whether this PC now serves as a parent kiosk. */
+  function learnKind(answer: RpcResponse<unknown>): void {
+    if (!answer.ok || typeof answer.value !== 'object' || answer.value === null) return
+    const v = answer.value as { terminalKind?: unknown; ok?: boolean; value?: { terminalKind?: unknown } }
+    const kind = v.terminalKind ?? (v.ok === true ? v.value?.terminalKind : undefined)
+    if (kind !== 'kiosk' && kind !== 'till') return
+    if ((kind === 'kiosk') !== isKiosk) log('info', `this PC serves as a ${kind === 'kiosk' ? 'parent kiosk' : 'till'}`)
+    isKiosk = kind === 'kiosk'
   }
 
   function createWindow(): BrowserWindow {
@@ -288,7 +301,7 @@ function run(flags: ShellFlags): void {
     lockDownSession(ses)
     serveRenderer(ses, RENDERER_ROOT, csp)
 
-    const dataDir = flags.dataDir ?? join(app.getPath('userData'), isKiosk ? 'kiosk' : 'till')
+    const dataDir = flags.dataDir ?? join(app.getPath('userData'), flags.terminal === 'kiosk' ? 'kiosk' : 'till')
     const env: Record<string, string> = {}
     for (const [key, value] of Object.entries(process.env)) {
       if (value !== undefined && key !== 'KANTINE_ENROL_CODE' && key !== 'ELECTRON_RUN_AS_NODE') env[key] = value
@@ -303,7 +316,13 @@ function run(flags: ShellFlags): void {
     })
 
     ipcMain.handle(CALL_CHANNEL, relayCall)
-    mainWindow = createWindow()
-    log('info', `Kantine ${app.getVersion()} started${isKiosk ? ' as a parent kiosk' : ''}${flags.kiosk ? ' in kiosk mode' : ''}; data in ${dataDir}`)
+    // The first window waits for the core to say what it is (a kiosk's window is a visit's session).
+    // At most a few seconds: a core that cannot open still gets a window to show its fault in.
+    const asked = core.call('app.info', {}).then(learnKind, () => {})
+    void Promise.race([asked, new Promise((r) => setTimeout(r, 5000))])
+      .finally(() => {
+        mainWindow = createWindow()
+        log('info', `Kantine ${app.getVersion()} started${isKiosk ? ' as a parent kiosk' : ''}${flags.kiosk ? ' in kiosk mode' : ''}; data in ${dataDir}`)
+      })
   })
 }

@@ -45,7 +45,7 @@ describe('enrolling a till', () => {
     const { code } = await newCode()
     expect((await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 3' } })).status).toBe(200)
     const again = await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 3 igen' } })
-    expect(again).toMatchObject({ status: 401, body: { error: 'unauthorized', message: expect.stringMatching(/already used/) } })
+    expect(again).toMatchObject({ status: 401, body: { error: 'code-used', message: expect.stringMatching(/already used/) } })
   })
 
   it('answers the same enrolment asked again (its answer was lost) with the same terminal and a fresh token; the first token stops working', async () => {
@@ -94,7 +94,7 @@ describe('enrolling a till', () => {
     clock.advance(25 * 60 * 60 * 1000)
     try {
       const r = await api(s.server, 'POST', '/enrol', { body: { code, name: 'Kasse 4' } })
-      expect(r).toMatchObject({ status: 401, body: { message: expect.stringMatching(/expired/) } })
+      expect(r).toMatchObject({ status: 401, body: { error: 'code-expired', message: expect.stringMatching(/expired/) } })
     } finally {
       clock.set('2026-11-24T11:00:00.000Z')
     }
@@ -102,7 +102,7 @@ describe('enrolling a till', () => {
 
   it('refuses a code that was never issued', async () => {
     const r = await api(s.server, 'POST', '/enrol', { body: { code: 'ABCDE-FGHJK', name: 'Kasse 5' } })
-    expect(r).toMatchObject({ status: 401, body: { error: 'unauthorized', message: 'unknown enrolment code' } })
+    expect(r).toMatchObject({ status: 401, body: { error: 'code-unknown', message: 'unknown enrolment code' } })
   })
 
   it('refuses a malformed enrol request with 400', async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { EnrolRequest } from '../../domain/sync'
 import type { ServerContext } from '../platform/context'
 import { enrolTerminal } from './enrol'
-import { HttpError, parseInput, unauthorized } from '../platform/errors'
+import { HttpError, parseInput } from '../platform/errors'
 
 const messages = {
   'code-unknown': 'unknown enrolment code',
@@ -17,7 +17,8 @@ export async function enrolRoutes(app: FastifyInstance, opts: { ctx: ServerConte
     const body = parseInput(EnrolRequest, request.body, 'enrol request')
     const result = await enrolTerminal(opts.ctx, body)
     if (!result.ok && result.reason === 'kind-mismatch') throw new HttpError(409, 'kind-mismatch', messages[result.reason])
-    if (!result.ok) throw unauthorized(messages[result.reason])
+    // The reason as the error code: the first-run screen says what to do about each.
+    if (!result.ok) throw new HttpError(401, result.reason, messages[result.reason])
     // The till id is what an administrator needs to revoke it later (never the token).
     request.log.info({ terminalId: result.value.terminalId, locationId: result.value.locationId, name: body.name, kind: result.value.kind }, 'terminal enrolled')
     return result.value

@@ -7,8 +7,8 @@ import { nextPushSeq, outboxCounts, pendingMutations, recordPushResults } from '
 import { hasPhoto, savePhoto } from '../store/photos'
 import { applyPullPage, applySnapshot, stageSnapshot, type SnapshotLoad } from '../store/pull'
 import { deleteSetting, getSetting, setSetting } from '../store/settings'
-import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS, normalizeEnrolmentCode, type SnapshotLine, type TerminalKind } from '../../../domain/sync'
-import { SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
+import { LivePoke, MAX_PULL_PAGE, MAX_PUSH_MUTATIONS, normalizeEnrolmentCode, type EnrolResponse, type SnapshotLine, type TerminalKind } from '../../../domain/sync'
+import { PROTOCOL_HEADERS, SyncHttpError, SyncNetworkError, createSyncClient, enrol, type SyncClient } from './http'
 import { Reachability, type ReachabilityOptions } from './online'
 
 /**
@@ -238,6 +238,34 @@ export class SyncEngine {
     }
   }
 
+  /** The server this engine syncs with, or null (none configured yet). */
+  configuredServerUrl(): string | null {
+    return this.o.serverUrl
+  }
+
+  /** The engine has an enrolment code to try (given at start, e.g. on the command line). */
+  hasEnrolmentCode(): boolean {
+    return !!this.o.enrolmentCode
+  }
+
+  /**
+   * First run (handlers/enrolment.ts): enrols an unenrolled terminal now, with an address and a
+   * code typed at its screen, as `kind`, and starts syncing. Throws what `enrol` throws
+   * (SyncHttpError, SyncNetworkError), so the caller can say which mistake it was; a failed try
+   * keeps neither the address nor the code.
+   */
+  async enrolNow(serverUrl: string, code: string, opts: EnrolOverrides & { kind: TerminalKind }): Promise<EnrolResponse> {
+    if (getSetting(this.o.db, 'device_token') !== null) throw new Error('This terminal is already enrolled')
+    const e = await this.enrol(serverUrl, code, false, opts)
+    this.o.serverUrl = serverUrl
+    this.o.enrolmentCode = code
+    if (opts.name) this.o.tillName = opts.name
+    this.client = null
+    this.kick()
+    if (this.liveWanted()) this.reconnectLiveSoon(0)
+    return e
+  }
+
   /** A till whose token was refused enrols again with a code it has not used yet. */
   private mayReEnrol(): boolean {
     const code = this.o.enrolmentCode
@@ -252,7 +280,7 @@ export class SyncEngine {
     if (!token || this.tokenRefused) {
       if (token && !this.mayReEnrol()) throw new Error('The server refused this till: enrol it again with a new code from the server')
       if (!this.o.enrolmentCode) throw new Error('The till is not enrolled: start it once with an enrolment code from the server')
-      token = await this.enrol(serverUrl, this.o.enrolmentCode, token !== null)
+      token = (await this.enrol(serverUrl, this.o.enrolmentCode, token !== null)).token
     }
     this.client = createSyncClient({ serverUrl, token, connectTimeoutMs: this.o.connectTimeoutMs })
     return this.client
@@ -266,13 +294,13 @@ export class SyncEngine {
    * again, it starts from a snapshot: its cursor and acknowledged seqs belonged to the old
    * terminal, and the snapshot acknowledges exactly what the server already holds.
    */
-  private async enrol(serverUrl: string, code: string, again: boolean): Promise<string> {
+  private async enrol(serverUrl: string, code: string, again: boolean, over: EnrolOverrides = {}): Promise<EnrolResponse> {
     const { db } = this.o
     const hash = codeHash(code)
     const kept = parseEnrolRequest(getSetting(db, 'enrol_request'))
     const requestId = kept?.codeHash === hash ? kept.requestId : (this.o.ids ?? systemIds).uuid()
     if (kept?.requestId !== requestId) setSetting(db, 'enrol_request', JSON.stringify({ codeHash: hash, requestId }))
-    const e = await enrol({ serverUrl, code, name: this.o.tillName, requestId, nextSeq: nextPushSeq(db), kind: this.kind(), connectTimeoutMs: this.o.connectTimeoutMs })
+    const e = await enrol({ serverUrl, code, name: over.name ?? this.o.tillName, requestId, nextSeq: nextPushSeq(db), kind: over.kind ?? this.kind(), timeoutMs: over.timeoutMs, connectTimeoutMs: this.o.connectTimeoutMs })
     db.transaction(() => {
       setSetting(db, 'terminal_id', e.terminalId)
       setSetting(db, 'terminal_kind', e.kind)
@@ -287,8 +315,9 @@ export class SyncEngine {
     })()
     this.tokenRefused = false
     this.o.log('info', again ? `${e.kind} enrolled again` : `${e.kind} enrolled`, { terminalId: e.terminalId, locationId: e.locationId })
+    this.o.kind = e.kind
     if (this.liveWanted()) this.reconnectLiveSoon(0)
-    return e.token
+    return e
   }
 
   private async pushAll(client: SyncClient): Promise<void> {
@@ -394,7 +423,7 @@ export class SyncEngine {
     const token = getSetting(this.o.db, 'device_token')
     if (this.stopped || !this.o.serverUrl || !token) return
     const url = this.o.serverUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/sync/live'
-    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } })
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}`, ...PROTOCOL_HEADERS } })
     this.socket = socket
     socket.on('open', () => {
       this.liveFailures = 0
@@ -445,6 +474,14 @@ export class SyncEngine {
     socket?.terminate()
     await this.running?.catch(() => {})
   }
+}
+
+/** What a first-run enrolment (`enrolNow`) sets instead of the engine's options. */
+interface EnrolOverrides {
+  kind?: TerminalKind
+  name?: string
+  /** The whole attempt, connection and answer (default: http.ts's request timeout). */
+  timeoutMs?: number
 }
 
 function codeHash(code: string): string {
