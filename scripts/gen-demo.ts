@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Allergen } from '../domain/allergens'
 import { CARD_NUMBER } from '../domain/card'
 import { isOre, type Ore } from '../domain/money'
 import { prng } from './prng'
@@ -49,13 +50,14 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 // Types of the file
 
 interface Location { id: string; name: string }
-interface Category { id: string; name: string; sort: number }
+interface Category { id: string; name: string; sort: number; colour: string }
 interface Product {
   id: string
   name: string
   categoryId: string
   prices: Record<string, Ore>
   barcode: string | null
+  allergens: Allergen[]
   sort: number
 }
 type Role = 'cashier' | 'pickup' | 'manager'
@@ -89,14 +91,14 @@ const [SKOV, NOERRE, AADAL] = locations.map((l) => l.id) as [string, string, str
 const ALL_LOCATIONS = locations.map((l) => l.id)
 
 const categories: Category[] = [
-  { id: 'c-varm-mad', name: 'Varm mad', sort: 1 },
-  { id: 'c-sandwich', name: 'Sandwich', sort: 2 },
-  { id: 'c-salat', name: 'Salat', sort: 3 },
-  { id: 'c-frugt', name: 'Frugt', sort: 4 },
-  { id: 'c-mejeri', name: 'Mejeri', sort: 5 },
-  { id: 'c-drikkevarer', name: 'Drikkevarer', sort: 6 },
-  { id: 'c-bagvaerk', name: 'Bagværk', sort: 7 },
-  { id: 'c-snacks', name: 'Snacks', sort: 8 },
+  { id: 'c-varm-mad', name: 'Varm mad', sort: 1, colour: '#c2410c' },
+  { id: 'c-sandwich', name: 'Sandwich', sort: 2, colour: '#a16207' },
+  { id: 'c-salat', name: 'Salat', sort: 3, colour: '#15803d' },
+  { id: 'c-frugt', name: 'Frugt', sort: 4, colour: '#65a30d' },
+  { id: 'c-mejeri', name: 'Mejeri', sort: 5, colour: '#0369a1' },
+  { id: 'c-drikkevarer', name: 'Drikkevarer', sort: 6, colour: '#0e7490' },
+  { id: 'c-bagvaerk', name: 'Bagværk', sort: 7, colour: '#92400e' },
+  { id: 'c-snacks', name: 'Snacks', sort: 8, colour: '#7e22ce' },
 ]
 const SNACKS = 'c-snacks'
 const DRINKS = 'c-drikkevarer'
@@ -173,6 +175,54 @@ const PRODUCTS: ProductRow[] = [
   ['p-frugtstang', 'Frugtstang', 'c-snacks', 800, true],
 ]
 
+/** What the demo's products contain of the EU's 14 allergens (a real canteen's list would come from its recipes). */
+const ALLERGENS_OF: Record<string, Allergen[]> = {
+  'p-frikadeller': ['gluten', 'eggs', 'milk', 'mustard'],
+  'p-lasagne': ['gluten', 'eggs', 'milk', 'celery'],
+  'p-kylling-karry': ['milk', 'celery'],
+  'p-boller-karry': ['gluten', 'eggs', 'milk', 'celery'],
+  'p-spaghetti': ['gluten', 'celery'],
+  'p-tarteletter': ['gluten', 'eggs', 'milk'],
+  'p-pasta-pesto': ['gluten', 'milk', 'nuts'],
+  'p-fiskefrikadeller': ['gluten', 'eggs', 'fish', 'milk', 'mustard'],
+  'p-dagens-suppe': ['gluten', 'celery', 'milk'],
+  'p-chili-sin-carne': ['celery'],
+  'p-pizza-slice': ['gluten', 'milk'],
+  'p-risengroed': ['milk'],
+  'p-sandwich-kylling': ['gluten', 'eggs', 'mustard'],
+  'p-sandwich-skinke': ['gluten', 'milk'],
+  'p-sandwich-tun': ['gluten', 'eggs', 'fish'],
+  'p-sandwich-aeg-rejer': ['gluten', 'eggs', 'crustaceans'],
+  'p-wrap-falafel': ['gluten', 'sesame'],
+  'p-pita-kylling': ['gluten', 'milk'],
+  'p-bagel-laks': ['gluten', 'fish', 'milk', 'sesame'],
+  'p-rugbroed-aeg': ['gluten', 'eggs'],
+  'p-rugbroed-leverpostej': ['gluten', 'eggs', 'milk'],
+  'p-rugbroed-frikadelle': ['gluten', 'eggs', 'milk'],
+  'p-pastasalat': ['gluten', 'eggs', 'mustard'],
+  'p-graesk-salat': ['milk'],
+  'p-bulgursalat': ['gluten', 'sesame'],
+  'p-gulerodsstave': ['milk'],
+  'p-minimaelk': ['milk'],
+  'p-letmaelk': ['milk'],
+  'p-kakaomaelk': ['milk'],
+  'p-yoghurt-muesli': ['gluten', 'milk', 'nuts'],
+  'p-skyr-blaabaer': ['milk'],
+  'p-drikkeyoghurt': ['milk'],
+  'p-ostesnack': ['milk'],
+  'p-smoothie': ['milk'],
+  'p-bolle-smoer': ['gluten', 'milk'],
+  'p-bolle-ost': ['gluten', 'milk'],
+  'p-grahamsbolle': ['gluten'],
+  'p-kanelsnegl': ['gluten', 'eggs', 'milk'],
+  'p-croissant': ['gluten', 'eggs', 'milk'],
+  'p-muffin': ['gluten', 'eggs', 'milk'],
+  'p-bananbroed': ['gluten', 'eggs', 'milk', 'nuts'],
+  'p-mueslibar': ['gluten', 'nuts', 'sesame'],
+  'p-riskiks': ['milk', 'soybeans'],
+  'p-noedder-rosiner': ['nuts', 'peanuts', 'sulphites'],
+}
+
 /** EAN-13 check digit of the first 12 digits: weights 1,3,1,3,... from the left. */
 function ean13CheckDigit(first12: string): number {
   let sum = 0
@@ -205,7 +255,7 @@ const products: Product[] = PRODUCTS.map(([id, name, categoryId, price, packaged
   }
   const sort = (sortInCategory.get(categoryId) ?? 0) + 1
   sortInCategory.set(categoryId, sort)
-  return { id, name, categoryId, prices, barcode: packaged ? barcode() : null, sort }
+  return { id, name, categoryId, prices, barcode: packaged ? barcode() : null, allergens: ALLERGENS_OF[id] ?? [], sort }
 })
 
 // ---------------------------------------------------------------------------------------------

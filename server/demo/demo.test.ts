@@ -69,6 +69,13 @@ describe('loading the demo data', () => {
     expect(byId.get(`holder-${h.accountId}`)!.cpr_hmac).toBe(cprDigest(DEMO_CPR_KEY, h.cpr).hmac)
   })
 
+  it('loads the categories’ colours and the products’ allergens', async () => {
+    const { rows: cats } = await db.query<{ colour: string }>("SELECT colour FROM categories WHERE id = 'c-mejeri'")
+    expect(cats[0]!.colour).toMatch(/^#[0-9a-f]{6}$/)
+    const { rows: products } = await db.query<{ allergens: string[] }>("SELECT allergens FROM products WHERE id IN ('p-lasagne', 'p-aeble') ORDER BY id DESC")
+    expect(products.map((p) => p.allergens)).toEqual([['gluten', 'eggs', 'milk', 'celery'], []])
+  })
+
   it('stores staff PINs as scrypt hashes a till can check offline', async () => {
     const s = data.staff[0]!
     const { rows } = await db.query<{ pin_hash: string }>('SELECT pin_hash FROM staff WHERE id = $1', [s.id])

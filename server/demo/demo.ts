@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { CARD_NUMBER } from '../../domain/card'
+import { AllergenList } from '../../domain/allergens'
 import { PhotoData } from '../../domain/sync'
 import { systemClock, type Clock } from '../platform/clock'
 import { recordChanges } from '../sync/changes'
@@ -23,7 +24,7 @@ const ore = z.number().int().safe()
 export const DemoData = z.object({
   municipality: z.object({ id, name: z.string().min(1) }),
   locations: z.array(z.object({ id, name: z.string().min(1) })).min(1),
-  categories: z.array(z.object({ id, name: z.string().min(1), sort: z.number().int() })),
+  categories: z.array(z.object({ id, name: z.string().min(1), sort: z.number().int(), colour: z.string().regex(/^#[0-9a-f]{6}$/).nullable().default(null) })),
   products: z.array(
     z.object({
       id,
@@ -31,6 +32,7 @@ export const DemoData = z.object({
       categoryId: id,
       prices: z.record(id, ore.min(0)),
       barcode: z.string().max(64).nullable(),
+      allergens: AllergenList.default([]),
       sort: z.number().int(),
     }),
   ),
@@ -68,11 +70,13 @@ export const DemoData = z.object({
     }),
   ),
 })
-export type DemoData = z.infer<typeof DemoData>
+/** The file as written (colours and allergens may be left out); `ParsedDemo` as loaded. */
+export type DemoData = z.input<typeof DemoData>
+type ParsedDemo = z.output<typeof DemoData>
 
 export const DEMO_FILE = new URL('../../resources/demo/demo.json', import.meta.url)
 
-export async function readDemoFile(path: string | URL = DEMO_FILE): Promise<DemoData> {
+export async function readDemoFile(path: string | URL = DEMO_FILE): Promise<ParsedDemo> {
   return DemoData.parse(JSON.parse(await readFile(path, 'utf8')))
 }
 
@@ -96,14 +100,14 @@ async function insertRows(tx: Tx, table: string, columns: string, rows: readonly
   await tx.query(`INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::text::jsonb) AS r(${columns})`, [JSON.stringify(rows)])
 }
 
-async function insertCatalogue(tx: Tx, m: string, data: DemoData): Promise<void> {
+async function insertCatalogue(tx: Tx, m: string, data: ParsedDemo): Promise<void> {
   await insertRows(tx, 'locations', 'id text, municipality_id text, name text', data.locations.map((l) => ({ id: l.id, municipality_id: m, name: l.name })))
-  await insertRows(tx, 'categories', 'id text, municipality_id text, name text, sort int', data.categories.map((c) => ({ ...c, municipality_id: m })))
+  await insertRows(tx, 'categories', 'id text, municipality_id text, name text, sort int, colour text', data.categories.map((c) => ({ ...c, municipality_id: m })))
   await insertRows(
     tx,
     'products',
-    'id text, municipality_id text, category_id text, name text, barcode text, sort int',
-    data.products.map((p) => ({ id: p.id, municipality_id: m, category_id: p.categoryId, name: p.name, barcode: p.barcode, sort: p.sort })),
+    'id text, municipality_id text, category_id text, name text, barcode text, allergens text[], sort int',
+    data.products.map((p) => ({ id: p.id, municipality_id: m, category_id: p.categoryId, name: p.name, barcode: p.barcode, allergens: p.allergens, sort: p.sort })),
   )
   await insertRows(
     tx,
@@ -113,7 +117,7 @@ async function insertCatalogue(tx: Tx, m: string, data: DemoData): Promise<void>
   )
 }
 
-async function insertStaff(tx: Tx, m: string, data: DemoData, pinHashes: Map<string, string>): Promise<void> {
+async function insertStaff(tx: Tx, m: string, data: ParsedDemo, pinHashes: Map<string, string>): Promise<void> {
   await insertRows(
     tx,
     'staff',
@@ -124,7 +128,7 @@ async function insertStaff(tx: Tx, m: string, data: DemoData, pinHashes: Map<str
 
 const holderId = (accountId: string) => `holder-${accountId}`
 
-async function insertHolders(tx: Tx, m: string, data: DemoData, cprKey: string): Promise<void> {
+async function insertHolders(tx: Tx, m: string, data: ParsedDemo, cprKey: string): Promise<void> {
   await insertRows(
     tx,
     'holders',
@@ -160,7 +164,7 @@ async function insertHolders(tx: Tx, m: string, data: DemoData, cprKey: string):
   )
 }
 
-async function insertGuardians(tx: Tx, m: string, data: DemoData, pinHashes: Map<string, string>): Promise<void> {
+async function insertGuardians(tx: Tx, m: string, data: ParsedDemo, pinHashes: Map<string, string>): Promise<void> {
   await insertRows(
     tx,
     'guardians',
@@ -176,7 +180,7 @@ async function insertGuardians(tx: Tx, m: string, data: DemoData, pinHashes: Map
 }
 
 /** Every entity a till holds gets its change row, so a till pulls the whole data set from "0:0". */
-async function recordAll(tx: Tx, data: DemoData): Promise<void> {
+async function recordAll(tx: Tx, data: ParsedDemo): Promise<void> {
   await recordChanges(tx, 'location', data.locations.map((l) => l.id))
   await recordChanges(tx, 'category', data.categories.map((c) => c.id))
   await recordChanges(tx, 'product', data.products.map((p) => p.id))

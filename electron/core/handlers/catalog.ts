@@ -6,6 +6,6 @@ import type { HandlerContext } from './context'
 
 export function catalogHandlers(ctx: HandlerContext): AreaHandlers<CatalogResults> {
   return {
-    'catalog.get': () => readCatalog(ctx.db, getSetting(ctx.db, 'location_id')),
+    'catalog.get': () => readCatalog(ctx.db, getSetting(ctx.db, 'location_id'), ctx.clock.now().getTime()),
   }
 }

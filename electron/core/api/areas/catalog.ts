@@ -1,9 +1,12 @@
+import type { Allergen } from '../../../../domain/allergens'
 import type { Ore } from '../../../../domain/money'
 import { noArgs } from './area'
 
 export interface Category {
   id: string
   name: string
+  /** `#rrggbb`: the stripe on its products' tiles; null: none. */
+  colour: string | null
 }
 
 export interface Product {
@@ -13,6 +16,8 @@ export interface Product {
   price: Ore
   barcode: string | null
   image: string | null
+  /** The EU allergens it contains (domain/allergens.ts codes, in that list's order). */
+  allergens: Allergen[]
 }
 
 export interface Catalog {
