@@ -1,0 +1,36 @@
+/**
+ * What every manager route file shares: refusal → HTTP answer, the id parameter, and the shape of
+ * an area file (registered by routes.ts inside the scope where `requireManager` has run).
+ */
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import type { ServerContext } from '../platform/context'
+import { HttpError, badRequest } from '../platform/errors'
+import type { Result } from '../platform/result'
+import type { LiveHub } from '../sync/live'
+
+/** A refusal reason → its answer. Areas pass their own next to the common ones. */
+export type Refusals = Record<string, () => HttpError>
+
+export const commonRefusals: Refusals = {
+  'canteen-not-yours': () => new HttpError(403, 'canteen-not-yours', 'that canteen is not one of yours'),
+  'location-unknown': () => new HttpError(400, 'location-unknown', 'a canteen that is not one of your municipality’s'),
+  'staff-unknown': () => new HttpError(404, 'staff-unknown', 'no such staff member in your municipality'),
+  'own-account': () => new HttpError(409, 'own-account', 'you cannot retire yourself or take away your own manager role'),
+}
+
+/** The value, or the refusal as an HttpError (the area's own map first, then the common one, else 400 with the reason). */
+export function answer<T>(result: Result<T, string>, refusals: Refusals = {}): T {
+  if (result.ok) return result.value
+  throw (refusals[result.reason] ?? commonRefusals[result.reason])?.() ?? badRequest(result.reason)
+}
+
+export const IdParams = z.object({ id: z.string().min(1).max(64) })
+
+export interface ManagerAreaOptions {
+  ctx: ServerContext
+  live: LiveHub
+}
+
+/** One file of manager routes, registered inside the scope where `requireManager` has run. */
+export type ManagerArea = (scope: FastifyInstance, opts: ManagerAreaOptions) => Promise<void>
