@@ -52,6 +52,7 @@ describe('a guardian’s overview', () => {
             { number: f.alice.card, status: 'active' },
           ]),
           note: null,
+          allergens: [],
         },
       ],
     })

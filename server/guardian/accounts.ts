@@ -9,6 +9,7 @@
  * `guardian:<id>` and the account's change row, in one transaction: tills learn of it at the
  * next pull, and at once through the live poke.
  */
+import type { Allergen } from '../../domain/allergens'
 import { normalizeCardNumber } from '../../domain/card'
 import { normalizeCpr } from '../../domain/cpr'
 import { blockAccount, unblockAccount } from '../money/accounts'
@@ -38,6 +39,8 @@ export interface GuardianAccount {
   cards: { number: string; status: 'active' | 'replaced' | 'lost' }[]
   /** The guardian's note to the canteen staff, shown on the till when the card is scanned; null: none. */
   note: string | null
+  /** The child's allergens (the EU's 14, in the domain's order): the till warns, the webshop leaves them out. */
+  allergens: Allergen[]
 }
 
 interface AccountRow {
@@ -52,13 +55,14 @@ interface AccountRow {
   denied_category_ids: string[]
   allowed_location_ids: string[] | null
   note: string | null
+  allergens: Allergen[]
 }
 
 /** The guardian's linked accounts (all, or the one `accountId`), by holder name. */
 async function linkedAccounts(sql: Sql, guardianId: string, accountId: string | null): Promise<GuardianAccount[]> {
   const { rows } = await sql.query<AccountRow>(
     `SELECT a.id, h.name AS holder_name, h.photo_id, a.balance, a.status, a.limit_day, a.limit_week, a.limit_month,
-            a.denied_category_ids, a.allowed_location_ids, a.note
+            a.denied_category_ids, a.allowed_location_ids, a.note, a.allergens
        FROM guardian_accounts ga
        JOIN accounts a ON a.id = ga.account_id
        JOIN holders h ON h.id = a.holder_id
@@ -81,6 +85,7 @@ async function linkedAccounts(sql: Sql, guardianId: string, accountId: string | 
     allowedLocationIds: a.allowed_location_ids,
     cards: cards.rows.filter((c) => c.account_id === a.id).map((c) => ({ number: c.number, status: c.status })),
     note: a.note,
+    allergens: a.allergens,
   }))
 }
 

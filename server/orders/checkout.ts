@@ -51,6 +51,7 @@ export type CheckoutRefusal =
   | 'day-closed'
   | 'cut-off-passed'
   | 'product-unknown'
+  | 'allergen'
   | 'basket-invalid'
   | 'payments-off'
   | 'terms-not-accepted'
@@ -103,6 +104,16 @@ async function priced(tx: Tx, account: LinkedAccount, input: CheckoutInput): Pro
   if (!menu.ok) return menu
   if (menu.value.closed) return refuse('day-closed')
   if (!menu.value.open) return refuse('cut-off-passed')
+  // The menu leaves out what the child must not eat; a basket that names such a product anyway
+  // (a menu read before the parent marked the allergen, or a hand-made request) is refused as that.
+  if (account.allergens.length > 0) {
+    const { rows } = await tx.query('SELECT 1 FROM products WHERE id = ANY($1::text[]) AND municipality_id = $2 AND allergens && $3::text[] LIMIT 1', [
+      ids,
+      account.municipalityId,
+      account.allergens,
+    ])
+    if (rows.length > 0) return refuse('allergen')
+  }
   const lines: PricedLine[] = []
   for (const l of input.lines) {
     const p = menu.value.products.find((m) => m.id === l.productId)

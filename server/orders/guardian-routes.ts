@@ -55,6 +55,7 @@ export const orderRefusals: Refusals = {
   blocked: refused('blocked', 'the card is blocked'),
   'location-not-allowed': refused('location-not-allowed', 'the card may not be used at this canteen'),
   'product-not-permitted': refused('product-not-permitted', 'a product of a category the card may not buy'),
+  allergen: refused('allergen', 'a product with one of the child’s allergens'),
   'day-limit': refused('day-limit', 'the order would exceed the daily limit of the pickup day'),
   'week-limit': refused('week-limit', 'the order would exceed the weekly limit of the pickup day’s week'),
   'month-limit': refused('month-limit', 'the order would exceed the monthly limit of the pickup day’s month'),

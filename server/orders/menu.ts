@@ -2,7 +2,10 @@
  * What a guardian may order: the canteens an account may order at, and a canteen's menu for a
  * pickup day (its orderable products with the canteen's prices, whether the day is closed, and
  * when ordering for it closes). Reads only; checkout.ts reads the same under its locks.
+ * A product with one of the child's allergens is left out of the child's menu altogether (not
+ * shown as unavailable): the webshop does not offer it to that child.
  */
+import type { Allergen } from '../../domain/allergens'
 import { DayKey } from '../../domain/sync'
 import type { Sql } from '../db'
 import { ok, refuse, type Result } from '../platform/result'
@@ -18,6 +21,8 @@ export interface LinkedAccount {
   limits: { day: number | null; week: number | null; month: number | null }
   deniedCategoryIds: string[]
   allowedLocationIds: string[] | null
+  /** The child's allergens: a product with one of them is not offered, and checkout refuses it ('allergen'). */
+  allergens: Allergen[]
 }
 
 export async function linkedAccount(sql: Sql, g: GuardianPrincipal, accountId: string): Promise<LinkedAccount | null> {
@@ -31,8 +36,9 @@ export async function linkedAccount(sql: Sql, g: GuardianPrincipal, accountId: s
     limit_month: number | null
     denied_category_ids: string[]
     allowed_location_ids: string[] | null
+    allergens: Allergen[]
   }>(
-    `SELECT a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month, a.denied_category_ids, a.allowed_location_ids
+    `SELECT a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month, a.denied_category_ids, a.allowed_location_ids, a.allergens
        FROM guardian_accounts ga JOIN accounts a ON a.id = ga.account_id
       WHERE ga.guardian_id = $1 AND ga.account_id = $2 AND a.municipality_id = $3`,
     [g.id, accountId, g.municipalityId],
@@ -48,6 +54,7 @@ export async function linkedAccount(sql: Sql, g: GuardianPrincipal, accountId: s
     limits: { day: n(a.limit_day), week: n(a.limit_week), month: n(a.limit_month) },
     deniedCategoryIds: a.denied_category_ids,
     allowedLocationIds: a.allowed_location_ids,
+    allergens: a.allergens,
   }
 }
 
@@ -116,9 +123,9 @@ export async function menuOf(sql: Sql, account: LinkedAccount, locationId: strin
        FROM orderable_products op
        JOIN products p ON p.id = op.product_id AND p.available
        JOIN product_prices pp ON pp.product_id = p.id AND pp.location_id = op.location_id
-      WHERE op.location_id = $1
+      WHERE op.location_id = $1 AND NOT (p.allergens && $2::text[])
       ORDER BY p.sort, p.name, p.id`,
-    [locationId],
+    [locationId, account.allergens],
   )
   return ok({
     locationId,

@@ -20,6 +20,7 @@ const accountTasks: RouteRecordRaw[] = [
   { path: 'places', name: 'kiosk-places', component: () => import('./settings/PlacesView.vue'), meta: { ...guardian, title: 'kiosk.tasks.places' } },
   { path: 'block', name: 'kiosk-block', component: () => import('./settings/BlockView.vue'), meta: { ...guardian, title: 'kiosk.tasks.block' } },
   { path: 'note', name: 'kiosk-note', component: () => import('./settings/NoteView.vue'), meta: { ...guardian, title: 'kiosk.tasks.note' } },
+  { path: 'allergens', name: 'kiosk-allergens', component: () => import('./settings/AllergensView.vue'), meta: { ...guardian, title: 'allergens.kiosk.title' } },
   { path: 'unlink', name: 'kiosk-unlink', component: () => import('./settings/UnlinkView.vue'), meta: { ...guardian, title: 'kiosk.tasks.unlink' } },
 ]
 

@@ -2,6 +2,7 @@
  * The guardian API's shapes as the kiosk reads them (server/guardian/*.ts are the source of
  * truth; the kiosk's page cannot import server code). Money is øre, as on the wire.
  */
+import type { Allergen } from '../../domain/allergens'
 export type AccountStatus = 'active' | 'blocked'
 export type CardStatus = 'active' | 'replaced' | 'lost'
 
@@ -24,6 +25,8 @@ export interface GuardianAccount {
   cards: { number: string; status: CardStatus }[]
   /** The parent's note to the canteen, shown at the till when the card is scanned. */
   note: string | null
+  /** The child's allergens (domain/allergens.ts codes): the till warns, the webshop leaves such products out. */
+  allergens: Allergen[]
 }
 
 export interface GuardianMe {

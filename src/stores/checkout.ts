@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
+import { allergenConflicts, type Allergen } from '../../domain/allergens'
 import { normalizeCardNumber } from '../../domain/card'
 import { classifyScan } from '../../domain/ean'
 import { api, isRpcCallError } from '../api'
@@ -12,6 +13,8 @@ import { useCatalogStore } from './catalog'
 import { useSyncStore } from './sync'
 
 export type CardProblem = Extract<CardLookup, { ok: false }>['reason']
+/** The core's allergen warning: the sale waits for the cashier (sell anyway, take the products out, or cancel). */
+export type AllergenWarning = Extract<SaleOutcome, { reason: 'allergen-confirm' }>
 
 /** How long an approval stays on screen before the counter is ready for the next pupil. */
 export const APPROVED_CLEAR_MS = 5000
@@ -135,6 +138,27 @@ export const useCheckoutStore = defineStore('checkout', () => {
     looking.value = false
   }
 
+  /** The allergen warning on screen, or null. */
+  const allergenWarning = computed<AllergenWarning | null>(() => {
+    const o = outcome.value
+    return o && !o.ok && o.reason === 'allergen-confirm' ? o : null
+  })
+
+  /**
+   * The basket's products with allergens of the card on the counter, marked as soon as the card is
+   * known (from the catalogue this screen holds; the core checks again when the sale is recorded).
+   */
+  const basketAllergens = computed(() => {
+    const marked = new Map<string, Allergen[]>()
+    const child = card.value?.allergens ?? []
+    if (child.length === 0) return marked
+    for (const line of basket.lines) {
+      const found = allergenConflicts(catalog.byId.get(line.productId)?.allergens ?? [], child)
+      if (found.length > 0) marked.set(line.productId, found)
+    }
+    return marked
+  })
+
   const canPay = computed(() => card.value !== null && !basket.isEmpty && !paying.value && outcome.value === null && unsettled.value === null)
   /** A guest may pay cash: the till takes cash, and no card is on the counter (a pupil pays by card). */
   const canPayCash = computed(
@@ -172,6 +196,29 @@ export const useCheckoutStore = defineStore('checkout', () => {
 
   async function pay(): Promise<void> {
     if (!canPay.value || card.value === null) return
+    await record()
+  }
+
+  /**
+   * The cashier sells despite the allergen warning (a deliberate second press in the dialog): the
+   * same attempt again, with the conflicts the warning showed. The core asks again if it now finds more.
+   */
+  async function sellDespiteAllergens(): Promise<void> {
+    const warning = allergenWarning.value
+    if (warning === null || card.value === null || paying.value || unsettled.value !== null) return
+    await record(warning.conflicts)
+  }
+
+  /** "Fjern varen": the conflicting products leave the basket (the warning goes with the change); the rest can be paid. */
+  function removeAllergenProducts(): void {
+    const warning = allergenWarning.value
+    if (warning === null) return
+    for (const c of warning.conflicts) basket.remove(c.productId)
+    outcome.value = null
+  }
+
+  async function record(confirmed?: AllergenWarning['conflicts']): Promise<void> {
+    if (card.value === null) return
     paying.value = true
     attemptId ??= checkoutDeps.newSaleId()
     const attempt: InFlightSale = {
@@ -183,13 +230,18 @@ export const useCheckoutStore = defineStore('checkout', () => {
     const storage = checkoutDeps.storage()
     saveInFlight(storage, attempt)
     try {
-      const result = await api.call('sale.record', { saleId: attempt.saleId, cardNumber: attempt.cardNumber, lines: basket.saleLines })
+      const result = await api.call('sale.record', {
+        saleId: attempt.saleId,
+        cardNumber: attempt.cardNumber,
+        lines: basket.saleLines,
+        ...(confirmed ? { allergensConfirmed: true as const, shownConflicts: confirmed } : {}),
+      })
       clearInFlight(storage)
       if (result.ok) showApproved(result)
       else {
         outcome.value = result
         if (result.card) card.value = result.card
-        if (result.productId) flaggedProductId.value = result.productId
+        if ('productId' in result && result.productId) flaggedProductId.value = result.productId
       }
       void loadRecent()
     } catch (err) {
@@ -346,6 +398,10 @@ export const useCheckoutStore = defineStore('checkout', () => {
     scan,
     clearCard,
     pay,
+    allergenWarning,
+    basketAllergens,
+    sellDespiteAllergens,
+    removeAllergenProducts,
     settle,
     finish,
     loadRecent,

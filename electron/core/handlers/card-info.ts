@@ -18,6 +18,7 @@ export function cardInfo(db: Db, c: CardAccount, now: PeriodKeys): CardInfo {
     holderName: c.holderName,
     photo: c.photo,
     note: c.note,
+    allergens: c.allergens,
     balance: c.view.balance,
     status: c.view.status,
     cardStatus: c.cardStatus,

@@ -15,6 +15,29 @@ import { normalizeCardNumber } from '../../../domain/card'
 import { basketTotal, decidePurchase, saleCapBreak, type BasketLine, type PurchaseQuestion } from '../../../domain/checkout'
 import { periodKeys, type PeriodKeys } from '../../../domain/periods'
 import type { SaleRecordPayload } from '../../../domain/sync'
+import { allergenConflicts, type Allergen } from '../../../domain/allergens'
+import type { AllergenConflict } from '../api/areas/sale'
+
+/** Each product of the basket (once, in basket order) with allergens the child must not have. */
+function allergenConflictsOf(basket: readonly { productId: string }[], products: ReadonlyMap<string, readonly Allergen[]>, child: readonly Allergen[]): AllergenConflict[] {
+  if (child.length === 0) return []
+  const conflicts: AllergenConflict[] = []
+  for (const { productId } of basket) {
+    if (conflicts.some((c) => c.productId === productId)) continue
+    const found = allergenConflicts(products.get(productId) ?? [], child)
+    if (found.length > 0) conflicts.push({ productId, allergens: found })
+  }
+  return conflicts
+}
+
+/** The cashier confirmed every conflict found now: each product, each of its allergens, was on the warning. */
+function confirmedAll(conflicts: readonly AllergenConflict[], shown: readonly AllergenConflict[] | undefined): boolean {
+  if (!shown) return false
+  return conflicts.every((c) => {
+    const seen = shown.find((s) => s.productId === c.productId)
+    return seen !== undefined && c.allergens.every((a) => seen.allergens.includes(a))
+  })
+}
 
 type Approved = Extract<SaleOutcome, { ok: true }>
 
@@ -56,7 +79,7 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
   /** The basket at this canteen's prices, or why it cannot be sold at all (the same for card and cash). */
   const priceBasket = (lines: { productId: string; qty: number }[]) => {
     const loc = getSetting(db, 'location_id')
-    const products = readProducts(db, lines.map((l) => l.productId), loc)
+    const products = readProducts(db, lines.map((l) => l.productId), loc, clock.now().getTime())
     const missing = lines.find((l) => !products.has(l.productId))
     if (missing || !loc) return { ok: false as const, refusal: { ok: false as const, reason: 'product-unknown' as const, total: 0, productId: missing?.productId } }
     const basket = lines.map((l) => {
@@ -70,11 +93,13 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
       const cap = tooLarge === 'quantity-too-large' ? caps.maxLineQty : caps.maxSaleTotal
       return { ok: false as const, refusal: { ok: false as const, reason: tooLarge, total: basketTotal(basket), cap } }
     }
-    return { ok: true as const, loc, basket }
+    // Each product's allergens, for the warning; kept beside the basket, never in the sale's payload.
+    const allergens = new Map(lines.map((l) => [l.productId, products.get(l.productId)!.allergens]))
+    return { ok: true as const, loc, basket, allergens }
   }
 
   return {
-    'sale.record': ({ saleId, cardNumber, lines }) => {
+    'sale.record': ({ saleId, cardNumber, lines, shownConflicts }) => {
       const cashier = ctx.session.signedIn('cashier')
       const card = normalizeCardNumber(cardNumber)
       if (!card.ok) return { ok: false, reason: 'card-number-invalid', total: 0 }
@@ -87,7 +112,7 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
       }
       const priced = priceBasket(lines)
       if (!priced.ok) return priced.refusal
-      const { loc, basket } = priced
+      const { loc, basket, allergens } = priced
       const at = clock.now()
       const now = periodKeys(at)
       const online = ctx.sync.isOnline()
@@ -102,6 +127,11 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
           const { ok: _ok, ...refusal } = decision
           return { ok: false as const, ...refusal, card: found ? cardInfo(db, found, now) : undefined }
         }
+        // The child's allergens (read with the card): asked last, so a confirmed sale is not then refused for money.
+        const conflicts = allergenConflictsOf(basket, allergens, found!.allergens)
+        if (conflicts.length > 0 && !confirmedAll(conflicts, shownConflicts)) {
+          return { ok: false as const, reason: 'allergen-confirm' as const, total: decision.total, conflicts, card: cardInfo(db, found!, now) }
+        }
         const sale: SaleRecordPayload = {
           payment: 'card',
           saleId,
@@ -115,6 +145,8 @@ export function saleHandlers(ctx: HandlerContext): AreaHandlers<SaleResults> {
           offline: !online,
         }
         insertSale(db, ctx.ids.uuid(), sale, now)
+        // The cashier's confirmation stays in the till's log (ids and codes only), not in the sale's payload.
+        if (conflicts.length > 0) ctx.log('info', 'sale confirmed despite allergens', { saleId, staffId: cashier.staffId, conflicts })
         const after = readCardAccount(db, card.number, ackedSeq(db), now)!
         return { ok: true as const, saleId, total: decision.total, balanceAfter: after.view.balance, card: cardInfo(db, after, now) }
       }).immediate()

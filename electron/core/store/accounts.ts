@@ -1,3 +1,4 @@
+import { AllergenList, type Allergen } from '../../../domain/allergens'
 import type { AccountView } from '../../../domain/checkout'
 import type { PeriodKeys, PeriodKind } from '../../../domain/periods'
 import { stmt, type Db } from './db'
@@ -18,6 +19,7 @@ interface CardAccountRow {
   denied_categories: string
   allowed_locations: string | null
   note: string | null
+  allergens: string
   synced_at: string
 }
 
@@ -31,6 +33,8 @@ export interface CardAccount {
   photoId: string | null
   /** The guardian's note to the staff, or null. */
   note: string | null
+  /** The child's allergens, as the guardian marked them (none: []). */
+  allergens: Allergen[]
   syncedAt: string
   /** The account as the rules see it: the pulled state plus this till's unacknowledged sales. */
   view: AccountView
@@ -46,7 +50,7 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
   const row = stmt(
     db,
     `SELECT c.number, c.status AS card_status, a.id AS account_id, a.holder_name, a.photo_id, p.data AS photo, a.status, a.balance,
-              a.limit_day, a.limit_week, a.limit_month, a.spent, a.denied_categories, a.allowed_locations, a.note, a.synced_at
+              a.limit_day, a.limit_week, a.limit_month, a.spent, a.denied_categories, a.allowed_locations, a.note, a.allergens, a.synced_at
          FROM cards c JOIN accounts a ON a.id = c.account_id LEFT JOIN photos p ON p.id = a.photo_id
         WHERE c.number = ?`,
   ).get(cardNumber) as CardAccountRow | undefined
@@ -74,6 +78,7 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
     photo: row.photo,
     photoId: row.photo_id,
     note: row.note,
+    allergens: allergensOf(row.allergens),
     syncedAt: row.synced_at,
     view: {
       status: row.status,
@@ -83,5 +88,16 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
       deniedCategoryIds: JSON.parse(row.denied_categories) as string[],
       allowedLocationIds: row.allowed_locations === null ? null : (JSON.parse(row.allowed_locations) as string[]),
     },
+  }
+}
+
+/** The stored list, read defensively: a row the till cannot read warns about nothing it does not understand, never throws at the counter. */
+function allergensOf(json: string): Allergen[] {
+  if (json === '[]') return []
+  try {
+    const parsed = AllergenList.safeParse(JSON.parse(json))
+    return parsed.success ? parsed.data : []
+  } catch {
+    return []
   }
 }

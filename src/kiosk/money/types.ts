@@ -5,6 +5,7 @@
  * server may add to an answer without breaking an older kiosk.
  */
 import { z } from 'zod'
+import { Allergen } from '../../../domain/allergens'
 
 const Ore = z.number().int()
 
@@ -66,6 +67,7 @@ export const GuardianAccountSchema = z.object({
   allowedLocationIds: z.array(z.string()).nullable(),
   cards: z.array(z.object({ number: z.string(), status: z.enum(['active', 'replaced', 'lost']) })),
   note: z.string().nullable(),
+  allergens: z.array(Allergen),
 })
 
 export const NewCardSchema = z.object({ account: GuardianAccountSchema, newCard: z.object({ number: z.string() }) })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Allergen } from '../../../../domain/allergens'
 import type { Ore } from '../../../../domain/money'
 import { cardNumber } from './area'
 
@@ -9,6 +10,11 @@ export interface CardInfo {
   photo: string | null
   /** The guardian's note to the staff ("Besked fra forælder"), or null: shown prominently. */
   note: string | null
+  /**
+   * The child's allergens (domain/allergens.ts codes), as a parent marked them: a sale of a product
+   * with one of them needs the cashier's confirmation (sale.record's 'allergen-confirm').
+   */
+  allergens: Allergen[]
   balance: Ore
   status: 'active' | 'blocked'
   cardStatus: 'active' | 'replaced' | 'lost'

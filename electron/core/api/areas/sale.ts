@@ -1,12 +1,25 @@
 import { z } from 'zod'
+import { ALLERGENS, Allergen } from '../../../../domain/allergens'
 import type { Ore } from '../../../../domain/money'
 import type { RefusalReason } from '../../../../domain/refusal'
 import { VoidReason } from '../../../../domain/sync'
 import { cardNumber, id } from './area'
 import type { CardInfo } from './card'
 
+/** A product of the basket with allergens the child on the card must not have (domain/allergens.ts order). */
+export interface AllergenConflict {
+  productId: string
+  allergens: Allergen[]
+}
+
 export type SaleOutcome =
   | { ok: true; saleId: string; total: Ore; balanceAfter: Ore; card: CardInfo }
+  /**
+   * The sale would be approved, but products of the basket contain allergens the child must not
+   * have: nothing is recorded until the cashier confirms these very conflicts (`allergensConfirmed`)
+   * or takes the products out. Only asked once every other rule has passed.
+   */
+  | { ok: false; reason: 'allergen-confirm'; total: Ore; conflicts: AllergenConflict[]; card: CardInfo }
   | {
       ok: false
       reason: RefusalReason | 'card-number-invalid' | 'empty-basket' | 'product-unknown' | 'quantity-too-large' | 'total-too-large'
@@ -76,8 +89,19 @@ export const saleMethods = {
         saleId: z.uuid(),
         cardNumber,
         lines: z.array(z.object({ productId: id, qty: z.number().int().min(1).max(99) }).strict()).min(1).max(100),
+        /**
+         * The cashier saw the allergen warning (`allergen-confirm`) and sells anyway: the conflicts
+         * as they were shown. The sale goes through only if they cover every conflict the core finds
+         * now (a pull may have brought another allergen meanwhile: then it asks again).
+         */
+        allergensConfirmed: z.literal(true).optional(),
+        shownConflicts: z
+          .array(z.object({ productId: id, allergens: z.array(Allergen).min(1).max(ALLERGENS.length) }).strict())
+          .max(100)
+          .optional(),
       })
-      .strict(),
+      .strict()
+      .refine((a) => (a.allergensConfirmed === true) === (a.shownConflicts !== undefined), 'allergensConfirmed and shownConflicts go together'),
   },
   /**
    * A guest pays cash for the basket (no card on the counter). `saleId` as for `sale.record`: a
