@@ -125,3 +125,10 @@ export function saleCapBreak(lines: readonly Pick<BasketLine, 'qty' | 'unitPrice
   if (basketTotal(lines) > caps.maxSaleTotal) return 'total-too-large'
   return null
 }
+
+/**
+ * The most a manager may let one card spend offline at a till (øre): below its last known
+ * balance, and in all until the server has seen the sales. Beyond this an outage costs too much.
+ */
+export const MAX_OFFLINE_ALLOWANCE = 20_000
+export const MAX_OFFLINE_CAP = 50_000

@@ -6,17 +6,19 @@
  * `seq`; *push* uploads them in seq order; *pull* downloads *changes* after a *cursor*.
  */
 import { z } from 'zod'
+import { AllergenList } from './allergens'
 import { CARD_NUMBER } from './card'
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './protocol'
 import { AccountStatus, CardStatus, StaffRole } from './enums'
 
-/** Bumped when the wire format changes; the server accepts this one and the previous one. */
-export const PROTOCOL_VERSION = 1
+/** The till ↔ server protocol (domain/protocol.ts): the header and the push body carry the same number. */
+export { PROTOCOL_VERSION }
 /**
  * Bumped when the meaning of the data changes (a new entity, a new field the till must store).
  * 2: an account carries its holder's photo by id (`photoId`); the till fetches the image once.
  */
 export const SCHEMA_VERSION = 2
-export const ACCEPTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION, PROTOCOL_VERSION - 1]
+export const ACCEPTED_PROTOCOLS: readonly number[] = [PROTOCOL_VERSION, MIN_PROTOCOL_VERSION]
 
 export const MAX_PUSH_MUTATIONS = 500
 export const MAX_PULL_PAGE = 5000
@@ -272,11 +274,29 @@ export const AccountData = z.object({
    * an older till does goes wrong without it).
    */
   note: z.string().max(200).nullable().optional(),
+  /**
+   * The child's allergens (domain/allergens.ts), as a parent marked them: the till asks the
+   * cashier to confirm before selling a product with one of them. Absent (a change row or a server
+   * before them): none, as []. Each code once, in the list's order. Optional like `note`: a till
+   * built before it ignores it.
+   */
+  allergens: AllergenList.optional(),
 })
 export type AccountData = z.infer<typeof AccountData>
 
 export const CardData = z.object({ accountId: id, status: CardStatus })
-export const CategoryData = z.object({ name: z.string().max(120), sort: z.number().int() })
+export const CategoryData = z.object({
+  name: z.string().max(120),
+  sort: z.number().int(),
+  /** The stripe on the till's product tiles, `#rrggbb`; null or absent (a server before it): none. */
+  colour: z
+    .string()
+    .regex(/^#[0-9a-f]{6}$/)
+    .nullable()
+    .optional(),
+})
+/** A price change at one canteen from an instant (ms since the epoch); null: not sold there from then. */
+export const ScheduledPrice = z.tuple([z.number().int().safe(), ore.min(0).nullable()])
 export const ProductData = z.object({
   name: z.string().max(120),
   categoryId: id,
@@ -286,6 +306,17 @@ export const ProductData = z.object({
   available: z.boolean(),
   image: z.string().max(200_000).nullable(),
   sort: z.number().int(),
+  /**
+   * The EU allergens it contains (the till warns before selling it to a child who must avoid one).
+   * Optional like AccountData's: absent (a server before them) is none, [].
+   */
+  allergens: AllergenList.optional(),
+  /**
+   * Price changes not yet in `prices`, per location id, oldest first: the till's price at its
+   * clock is the latest change whose instant has come, else `prices` (it switches offline too).
+   * Absent (a server before them): none, {}.
+   */
+  schedule: z.record(id, z.array(ScheduledPrice).max(100)).optional(),
 })
 /** The caps on one sale the server holds a till's sales to (its municipality's settings). */
 export const SaleCapsData = z.object({ maxSaleTotal: ore.min(0), maxLineQty: z.number().int().min(1).max(999) })
@@ -410,10 +441,11 @@ const accountColumns = columns({
   deniedCategoryIds: a.deniedCategoryIds,
   allowedLocationIds: a.allowedLocationIds,
 })
-/** `note` optional, as in AccountData: a server before it sends no such column (no notes). */
+/** `note` and `allergens` optional, as in AccountData: a server before them sends no such column (none). */
 export const AccountColumns = accountColumns
-  .and(z.object({ note: z.array(a.note).optional() }))
+  .and(z.object({ note: z.array(a.note).optional(), allergens: z.array(AllergenList).optional() }))
   .refine((t) => t.note === undefined || t.note.length === t.id.length, 'columns of different lengths')
+  .refine((t) => t.allergens === undefined || t.allergens.length === t.id.length, 'columns of different lengths')
 export const CardColumns = columns({ number: id, accountId: CardData.shape.accountId, status: CardData.shape.status })
 
 /**

@@ -18,11 +18,14 @@ import { randomToken } from './platform/crypto'
 import { migrate, type Db } from './db'
 import { enrolRoutes } from './enrolment/routes'
 import { guardianRoutes, type GuardianOptions } from './guardian/routes'
+import { managerRoutes } from './manager/routes'
 import { orderAdminRoutes } from './orders/admin-routes'
 import { startOrderWorker } from './orders/worker'
 import { HttpError, installErrorHandling } from './platform/errors'
 import { LiveHub } from './sync/live'
+import { checkTillProtocol } from './sync/protocol'
 import { DEFAULT_CHANGE_RETENTION_MS, startPruning } from './sync/retention'
+import { startHousekeeping } from './platform/housekeeping'
 import { syncRoutes } from './sync/routes'
 
 export interface ServerOptions {
@@ -61,9 +64,11 @@ export interface RateLimits {
   enrol: number
   /** Each /admin route: guessing tokens, scraping accounts. */
   admin: number
+  /** POST /manager/session: guessing managers' PINs (the per-staff lock is the real brake: manager/auth.ts). */
+  managerSession: number
 }
 
-export const RATE_LIMITS: RateLimits = { enrol: 60, admin: 600 }
+export const RATE_LIMITS: RateLimits = { enrol: 60, admin: 600, managerSession: 30 }
 
 export interface RunningServer {
   url: string
@@ -101,11 +106,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await installRateLimits(app, opts.rateLimits)
   await app.register(websocket)
   app.get('/health', async () => ({ ok: true, time: ctx.clock.now().toISOString(), payments }))
+  app.addHook('onRequest', checkTillProtocol) // a till older than the previous protocol: 426 (sync/protocol.ts)
   await app.register(enrolRoutes, { ctx })
   await app.register(adminRoutes, { ctx, auth: { db: opts.db, launchToken: adminToken, bootstrapToken: opts.adminBootstrapToken ?? null }, live })
   await app.register(syncRoutes, { ctx, live })
   await app.register(guardianRoutes, { ctx, ...opts.guardian })
   await app.register(orderAdminRoutes, { ctx, auth: { db: opts.db, launchToken: adminToken, bootstrapToken: opts.adminBootstrapToken ?? null } })
+  await app.register(managerRoutes, { ctx, live })
 
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 })
   const address = app.server.address()
@@ -115,6 +122,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ctx.kickTopups()
   const retentionMs = opts.changeRetentionMs === undefined ? DEFAULT_CHANGE_RETENTION_MS : opts.changeRetentionMs
   const pruning = retentionMs === null ? null : startPruning(ctx, { retentionMs })
+  // Wrong-PIN counts and old manager sessions (platform/housekeeping.ts).
+  const housekeeping = startHousekeeping(ctx)
   // Webshop orders: release to the tills, capture at the stated time, close pickup windows.
   const orders = startOrderWorker(ctx)
 
@@ -128,6 +137,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async close() {
       live.close()
       await pruning?.stop()
+      await housekeeping.stop()
       await orders.stop()
       await app.close()
       await ctx.close()
@@ -144,7 +154,13 @@ async function installRateLimits(app: FastifyInstance, option: ServerOptions['ra
   if (option === false) return
   const limits = { ...RATE_LIMITS, ...option }
   const limitOf = (route: RouteOptions): number | null =>
-    route.url === '/enrol' && route.method === 'POST' ? limits.enrol : route.url.startsWith('/admin/') ? limits.admin : null
+    route.url === '/enrol' && route.method === 'POST'
+      ? limits.enrol
+      : route.url === '/manager/session' && route.method === 'POST'
+        ? limits.managerSession
+        : route.url.startsWith('/admin/')
+          ? limits.admin
+          : null
   app.addHook('onRoute', (route) => {
     const max = limitOf(route)
     const config = (route.config ?? {}) as { rateLimit?: unknown }

@@ -7,6 +7,12 @@ import kioskMoneyDa from './locales/kiosk-money.da.json'
 import kioskMoneyEn from './locales/kiosk-money.en.json'
 import kioskWebshopDa from './locales/kiosk-webshop.da.json'
 import kioskWebshopEn from './locales/kiosk-webshop.en.json'
+import managerDa from './locales/manager.da.json'
+import managerEn from './locales/manager.en.json'
+import firstRunDa from './locales/firstrun.da.json'
+import firstRunEn from './locales/firstrun.en.json'
+import allergensDa from './locales/allergens.da.json'
+import allergensEn from './locales/allergens.en.json'
 
 export type Locale = 'da' | 'en'
 export const LOCALES: readonly Locale[] = ['da', 'en']
@@ -47,7 +53,7 @@ export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
   locale: storedLocale() ?? 'da',
   fallbackLocale: 'da',
-  messages: { da: merge(da, kioskDa, kioskMoneyDa, kioskWebshopDa) as MessageSchema, en: merge(en, kioskEn, kioskMoneyEn, kioskWebshopEn) as MessageSchema },
+  messages: { da: merge(da, kioskDa, kioskMoneyDa, kioskWebshopDa, firstRunDa, allergensDa, managerDa) as MessageSchema, en: merge(en, kioskEn, kioskMoneyEn, kioskWebshopEn, firstRunEn, allergensEn, managerEn) as MessageSchema },
   missingWarn: import.meta.env.DEV,
   fallbackWarn: import.meta.env.DEV,
 })

@@ -1,8 +1,10 @@
 import type { Pinia } from 'pinia'
 import { createRouter, createWebHashHistory } from 'vue-router'
 import type { RouteRecordRaw } from 'vue-router'
+import { api } from './api'
 import type { AppInfo, StaffSession } from './api'
 import { kioskRoutes } from './kiosk/routes'
+import { managerRoutes } from './views/manager/routes'
 import { useGuardianStore } from './kiosk/session'
 import { useAppStore } from './stores/app'
 import { useSessionStore } from './stores/session'
@@ -43,6 +45,8 @@ export function terminalKindOf(info: AppInfo | null): 'till' | 'kiosk' {
 /** Each route is a mode of the till. Later work fills pickup, kiosk and manager. */
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/cashier' },
+  // An unenrolled terminal's only screen (and no screen of an enrolled one): the guard decides.
+  { path: '/first-run', name: 'first-run', component: () => import('./views/FirstRunView.vue'), meta: { public: true, title: 'firstRun.title' } },
   { path: '/signin', name: 'signin', component: SignInView, meta: { public: true, title: 'signin.title' } },
   { path: '/cashier', name: 'cashier', component: CashierView, meta: { title: 'modes.cashier', roles: ['cashier'] } },
   {
@@ -58,6 +62,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/ManagerView.vue'),
     meta: { title: 'modes.manager', roles: ['manager'] },
   },
+  ...managerRoutes(['manager']),
   {
     path: '/manager/day',
     name: 'day-report',
@@ -67,24 +72,41 @@ const routes: RouteRecordRaw[] = [
   { path: '/:rest(.*)*', redirect: '/cashier' },
 ]
 
+interface TerminalSetup {
+  kind: 'till' | 'kiosk'
+  /** Not enrolled and nothing to enrol with: the first-run screen (api/areas/enrolment.ts). */
+  firstRun: boolean
+}
+
+let setup: Promise<TerminalSetup> | null = null
+
+/** The first-run screen enrolled this terminal (maybe as the other kind): the guard asks the core again. */
+export function forgetTerminalSetup(): void {
+  setup = null
+}
+
 /**
  * Hash history: works from file:// inside Electron and over http from the host alike.
  */
 export function createAppRouter(pinia: Pinia) {
   const router = createRouter({ history: createWebHashHistory(), routes })
 
-  let kind: Promise<'till' | 'kiosk'> | null = null
   // Asked once; a core that did not answer is asked again at the next navigation.
-  const terminalKind = () =>
-    (kind ??= useAppStore(pinia)
-      .load()
-      .then((info) => {
-        if (info === null) kind = null
-        return terminalKindOf(info)
-      }))
+  const terminalSetup = () =>
+    (setup ??= Promise.all([
+      useAppStore(pinia).load(),
+      api.call('enrolment.status').catch(() => null),
+    ]).then(([info, status]) => {
+      if (info === null || status === null) setup = null
+      return { kind: terminalKindOf(info), firstRun: status?.firstRun === true }
+    }))
 
   router.beforeEach(async (to) => {
-    const onKiosk = (await terminalKind()) === 'kiosk'
+    const { kind, firstRun } = await terminalSetup()
+    const onKiosk = kind === 'kiosk'
+    // An unenrolled till or kiosk shows the first-run screen and nothing else; an enrolled one never shows it.
+    if (firstRun) return to.name === 'first-run' ? true : { name: 'first-run' }
+    if (to.name === 'first-run') return onKiosk ? { name: 'kiosk-start' } : { name: 'signin' }
     const toKiosk = to.matched.some((r) => r.meta.kiosk)
     // A kiosk shows its parents' screens only, without staff; a till never shows them.
     if (onKiosk) {

@@ -6,20 +6,25 @@ import { createHandlers } from './handlers'
 import { createSession } from './handlers/session'
 import { ReaderService } from './reader/service'
 import { openDb } from './store/db'
+import { watchPriceSchedule } from './store/schedule'
 import { getSetting, setSetting } from './store/settings'
 import { acquireUploaderLock } from './sync/lock'
 import { SyncEngine } from './sync/engine'
 import type { Till, TillOptions } from './till'
 import type { TerminalKind } from '../../domain/sync'
 import type { Db } from './store/db'
+// The one place the version is kept is package.json (also what electron-builder names the
+// installers by). A JSON module with its import attribute, so every loader takes it: Vite bundles
+// it, Node and tsx read it (the host shell, Playwright's in-process tills).
+import pkg from '../../package.json' with { type: 'json' }
 
-const VERSION = '0.1.0'
+const VERSION: string = pkg.version
 
 export async function openTill(opts: TillOptions): Promise<Till> {
   const clock = opts.clock ?? systemClock
   const ids = opts.ids ?? systemIds
   const log = opts.log ?? (() => {})
-  const db = openDb(opts.dataDir)
+  const db = openDb(opts.dataDir, undefined, { nativeBinding: opts.nativeBinding })
   const events = new EventEmitter()
   const emit = <E extends EventName>(event: E, payload: Events[E]) => events.emit('message', { event, payload } satisfies EventMessage<E>)
   const terminalKind = settleTerminalKind(db, opts.terminalKind)
@@ -68,6 +73,7 @@ export async function openTill(opts: TillOptions): Promise<Till> {
   const dispatch = createDispatcher(handlers, (method, err) => log('error', `rpc ${method} failed`, { error: String(err) }))
 
   sync.start()
+  watchPriceSchedule({ db, clock, events })
 
   return {
     dispatch,

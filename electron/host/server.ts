@@ -20,6 +20,8 @@ export interface HostOptions {
 export const SECRET_COOKIE = 'kantine-host'
 /** The kiosk's relay of the guardian API, and what one call of it may carry (a photo as base64 in JSON). */
 export const RELAY_METHOD = 'guardian.request'
+/** The relays to the server: the kiosk's guardian API and the manager's /manager API. */
+export const RELAY_METHODS = [RELAY_METHOD, 'manager.request'] as const
 export const RELAY_BODY_LIMIT = 12 * 1024 * 1024
 export const CODE_PARAM = 'code'
 
@@ -98,18 +100,21 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     return opts.till.dispatch(method, req.body ?? {})
   }
   app.post<{ Params: { method: string } }>('/rpc/:method', (req, reply) => rpc(req.params.method, req, reply))
-  // The one call that may carry a photo (base64 in JSON, 8 MB decoded): its own, larger limit.
-  // The secret is checked before the body is read (onRequest), so only the page can send one.
-  app.post(
-    `/rpc/${RELAY_METHOD}`,
-    {
-      bodyLimit: RELAY_BODY_LIMIT,
-      onRequest: async (req, reply) => {
-        if (!authorised(req)) return reply.code(401).send({ error: 'unauthorized', message: 'Missing or wrong host secret' })
+  // The calls that may carry a picture or a file (a parent's photo, a product picture, a CSV
+  // catalogue: base64 or text in JSON, 8 MB decoded): their own, larger limit. The secret is
+  // checked before the body is read (onRequest), so only the page can send one.
+  for (const method of RELAY_METHODS) {
+    app.post(
+      `/rpc/${method}`,
+      {
+        bodyLimit: RELAY_BODY_LIMIT,
+        onRequest: async (req, reply) => {
+          if (!authorised(req)) return reply.code(401).send({ error: 'unauthorized', message: 'Missing or wrong host secret' })
+        },
       },
-    },
-    (req, reply) => rpc(RELAY_METHOD, req, reply),
-  )
+      (req, reply) => rpc(method, req, reply),
+    )
+  }
 
   app.get('/events', { websocket: true }, (socket, req) => {
     if (!authorised(req)) {

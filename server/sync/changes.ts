@@ -11,6 +11,8 @@
  * not thousands.
  */
 import type { z } from 'zod'
+import type { Allergen } from '../../domain/allergens'
+import { AllergenList } from '../../domain/allergens'
 import { AccountData, CardData, CategoryData, LocationData, ProductData, StaffData, type Entity } from '../../domain/sync'
 import type { Sql } from '../db'
 import { spendPeriodsAt } from '../money/spend'
@@ -47,11 +49,12 @@ export interface AccountSnapshotRow extends AccountRulesRow {
   holder_name: string
   photo_id: string | null
   note: string | null
+  allergens: Allergen[]
 }
 
 /** The SELECT list and FROM of `AccountSnapshotRow` (apply-sale.ts reads it together with the card). */
 export const ACCOUNT_SNAPSHOT_COLUMNS = `a.id, a.municipality_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
-            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo_id, a.note`
+            a.denied_category_ids, a.allowed_location_ids, h.name AS holder_name, h.photo_id, a.note, a.allergens`
 
 /**
  * The account as a till stores it, with the spend of the periods current when the row is written
@@ -74,6 +77,7 @@ export function accountData(a: AccountSnapshotRow, spent: (period: string) => nu
     deniedCategoryIds: a.denied_category_ids,
     allowedLocationIds: a.allowed_location_ids,
     note: a.note,
+    allergens: a.allergens,
   }
 }
 
@@ -103,14 +107,21 @@ export async function cardSnapshots(sql: Sql, numbers: readonly string[]): Promi
 }
 
 export async function categorySnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
-  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string; sort: number }>(
-    'SELECT id, municipality_id, name, sort FROM categories WHERE id = ANY($1::text[])',
+  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string; sort: number; colour: string | null }>(
+    'SELECT id, municipality_id, name, sort, colour FROM categories WHERE id = ANY($1::text[])',
     [ids],
   )
-  return byId(rows, (c): z.infer<typeof CategoryData> => ({ name: c.name, sort: c.sort }))
+  return byId(rows, (c): z.infer<typeof CategoryData> => ({ name: c.name, sort: c.sort, colour: c.colour }))
 }
 
-export async function productSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
+/**
+ * A product as the till stores it: today's prices (`product_prices`) and, per canteen, the
+ * history rows after them (`schedule`: changes from a future time, and any that came due but
+ * the server has not yet moved into `product_prices`, manager/catalogue.ts promoteDuePrices).
+ * "After them": after today's price's own `valid_from`, or where the product has no price, after
+ * the latest "not sold from" row that has come (`now`; absent: the database's clock).
+ */
+export async function productSnapshots(sql: Sql, ids: readonly string[], now?: Date): Promise<Snapshots> {
   const { rows } = await sql.query<{
     id: string
     municipality_id: string
@@ -120,7 +131,8 @@ export async function productSnapshots(sql: Sql, ids: readonly string[]): Promis
     available: boolean
     image: string | null
     sort: number
-  }>('SELECT id, municipality_id, name, category_id, barcode, available, image, sort FROM products WHERE id = ANY($1::text[])', [ids])
+    allergens: string[]
+  }>('SELECT id, municipality_id, name, category_id, barcode, available, image, sort, allergens FROM products WHERE id = ANY($1::text[])', [ids])
   const prices = await sql.query<{ product_id: string; location_id: string; price: number }>(
     'SELECT product_id, location_id, price FROM product_prices WHERE product_id = ANY($1::text[]) ORDER BY product_id, location_id',
     [ids],
@@ -128,8 +140,27 @@ export async function productSnapshots(sql: Sql, ids: readonly string[]): Promis
   const pricesOf = new Map<string, Record<string, number>>()
   for (const r of prices.rows) {
     const own = pricesOf.get(r.product_id) ?? {}
-    own[r.location_id] = r.price
+    own[r.location_id] = Number(r.price)
     pricesOf.set(r.product_id, own)
+  }
+  const pending = await sql.query<{ product_id: string; location_id: string; from_ms: string; price: string | number | null }>(
+    `SELECT h.product_id, h.location_id, floor(extract(epoch FROM h.valid_from) * 1000)::bigint AS from_ms, h.price
+       FROM product_price_history h
+       LEFT JOIN product_prices pp ON pp.product_id = h.product_id AND pp.location_id = h.location_id
+      WHERE h.product_id = ANY($1::text[]) AND h.valid_from <> 'infinity'
+        AND h.valid_from > coalesce(
+              pp.valid_from,
+              (SELECT max(n.valid_from) FROM product_price_history n
+                WHERE n.product_id = h.product_id AND n.location_id = h.location_id AND n.price IS NULL AND n.valid_from <= coalesce($2::timestamptz, now())),
+              '-infinity')
+      ORDER BY h.product_id, h.location_id, h.valid_from`,
+    [ids, now ?? null],
+  )
+  const scheduleOf = new Map<string, Record<string, [number, number | null][]>>()
+  for (const r of pending.rows) {
+    const own = scheduleOf.get(r.product_id) ?? {}
+    ;(own[r.location_id] ??= []).push([Number(r.from_ms), r.price === null ? null : Number(r.price)])
+    scheduleOf.set(r.product_id, own)
   }
   return byId(rows, (p): z.infer<typeof ProductData> => ({
     name: p.name,
@@ -139,6 +170,8 @@ export async function productSnapshots(sql: Sql, ids: readonly string[]): Promis
     available: p.available,
     image: p.image,
     sort: p.sort,
+    allergens: AllergenList.parse(p.allergens),
+    schedule: scheduleOf.get(p.id) ?? {},
   }))
 }
 
@@ -173,7 +206,7 @@ const readers: Record<Entity, Reader> = {
   account: accountSnapshots,
   card: (sql, ids) => cardSnapshots(sql, ids),
   category: (sql, ids) => categorySnapshots(sql, ids),
-  product: (sql, ids) => productSnapshots(sql, ids),
+  product: productSnapshots,
   location: (sql, ids) => locationSnapshots(sql, ids),
   staff: (sql, ids) => staffSnapshots(sql, ids),
 }

@@ -73,6 +73,7 @@ describe('a till pulls the changes of its municipality', () => {
       deniedCategoryIds: [f.data.categories[1]!.id],
       allowedLocationIds: [f.locationId],
       note: null,
+      allergens: [],
     })
   })
 

@@ -23,6 +23,7 @@ function asChanges(s: SnapshotResponse): Change[] {
       deniedCategoryIds: a.deniedCategoryIds[i]!,
       allowedLocationIds: a.allowedLocationIds[i]!,
       note: a.note?.[i] ?? null,
+      allergens: a.allergens?.[i] ?? [],
     }
     return { entity: 'account', id, data }
   })

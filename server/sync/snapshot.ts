@@ -24,7 +24,7 @@ import { spendPeriodsAt } from '../money/spend'
 import { ordersForSnapshot } from '../orders/sync'
 
 /** `$2` is the till's canteen: a till holds only the staff who work there (their PIN hashes). */
-const SMALL: { entity: Entity; table: string; where?: string; read: (sql: Sql, ids: readonly string[]) => Promise<Snapshots> }[] = [
+const SMALL: { entity: Entity; table: string; where?: string; read: (sql: Sql, ids: readonly string[], now: Date) => Promise<Snapshots> }[] = [
   { entity: 'location', table: 'locations', read: locationSnapshots },
   { entity: 'category', table: 'categories', read: categorySnapshots },
   { entity: 'product', table: 'products', read: productSnapshots },
@@ -49,7 +49,7 @@ async function snapshotHead(tx: Sql, terminal: Terminal, now: Date, keys: Period
     const ids = where
       ? await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 AND ${where} ORDER BY id`, [terminal.municipalityId, terminal.locationId])
       : await tx.query<{ id: string }>(`SELECT id FROM ${table} WHERE municipality_id = $1 ORDER BY id`, [terminal.municipalityId])
-    const found = await read(tx, ids.rows.map((r) => r.id))
+    const found = await read(tx, ids.rows.map((r) => r.id), now)
     for (const { id } of ids.rows) changes.push({ entity, id, data: found.get(id)!.data } as Change)
   }
   const orders = await ordersForSnapshot(tx, terminal.locationId, now)
@@ -73,7 +73,7 @@ export async function snapshot(ctx: ServerContext, terminal: Terminal): Promise<
                 'spentMonth', coalesce(json_agg(coalesce(sm.amount, 0)), '[]'),
                 'deniedCategoryIds', coalesce(json_agg(a.denied_category_ids), '[]'),
                 'allowedLocationIds', coalesce(json_agg(a.allowed_location_ids), '[]'),
-                'note', coalesce(json_agg(a.note), '[]'))::text AS json
+                'note', coalesce(json_agg(a.note), '[]'), 'allergens', coalesce(json_agg(a.allergens), '[]'))::text AS json
          FROM accounts a
          JOIN holders h ON h.id = a.holder_id
          LEFT JOIN account_spend sd ON sd.account_id = a.id AND sd.period = $2
@@ -124,7 +124,7 @@ export async function snapshotLines(ctx: ServerContext, terminal: Terminal, chun
         `WITH page AS (
            SELECT a.id, h.name, h.photo_id, a.status, a.balance, a.limit_day, a.limit_week, a.limit_month,
                   coalesce(sd.amount, 0) AS spent_day, coalesce(sw.amount, 0) AS spent_week, coalesce(sm.amount, 0) AS spent_month,
-                  a.denied_category_ids, a.allowed_location_ids, a.note
+                  a.denied_category_ids, a.allowed_location_ids, a.note, a.allergens
              FROM accounts a
              JOIN holders h ON h.id = a.holder_id
              LEFT JOIN account_spend sd ON sd.account_id = a.id AND sd.period = $2
@@ -139,7 +139,7 @@ export async function snapshotLines(ctx: ServerContext, terminal: Terminal, chun
                   'limitDay', json_agg(limit_day ORDER BY id), 'limitWeek', json_agg(limit_week ORDER BY id), 'limitMonth', json_agg(limit_month ORDER BY id),
                   'spentDay', json_agg(spent_day ORDER BY id), 'spentWeek', json_agg(spent_week ORDER BY id), 'spentMonth', json_agg(spent_month ORDER BY id),
                   'deniedCategoryIds', json_agg(denied_category_ids ORDER BY id), 'allowedLocationIds', json_agg(allowed_location_ids ORDER BY id),
-                  'note', json_agg(note ORDER BY id)))::text AS json,
+                  'note', json_agg(note ORDER BY id), 'allergens', json_agg(allergens ORDER BY id)))::text AS json,
                 max(id) AS last, count(*)::int AS n
            FROM page`,
         [terminal.municipalityId, periods.day, periods.week, periods.month, after, chunk],

@@ -37,7 +37,7 @@ interface Launched {
 }
 
 /** Starts the host shell with `args` and waits for its `Kantine <kind>: <url>` line. */
-async function launchHost(args: string[], kind: 'till' | 'kiosk', env: NodeJS.ProcessEnv = {}): Promise<Launched> {
+export async function launchHost(args: string[], kind: 'till' | 'kiosk', env: NodeJS.ProcessEnv = {}): Promise<Launched> {
   // KANTINE_E2E_RENDERER: a renderer built elsewhere (`npx electron-vite build --outDir DIR`,
   // then DIR/renderer), so two people working in one checkout do not rebuild each other's out/.
   const renderer = process.env.KANTINE_E2E_RENDERER ? ['--renderer', process.env.KANTINE_E2E_RENDERER] : []
@@ -76,7 +76,7 @@ async function launchHost(args: string[], kind: 'till' | 'kiosk', env: NodeJS.Pr
 }
 
 /** Stops a host (and its demo server: one process group). */
-function stopHost(child: ChildProcess): Promise<void> {
+export function stopHost(child: ChildProcess): Promise<void> {
   return new Promise<void>((r) => {
     if (child.exitCode !== null || child.signalCode !== null) return r()
     child.once('exit', () => r())

@@ -13,7 +13,9 @@ import { appMethods, type AppResults } from './areas/app'
 import { joinAreas } from './areas/area'
 import { cardMethods, type CardResults } from './areas/card'
 import { catalogMethods, type CatalogResults } from './areas/catalog'
+import { enrolmentMethods, type EnrolmentResults } from './areas/enrolment'
 import { guardianMethods, type GuardianResults } from './areas/guardian'
+import { managerMethods, type ManagerResults } from './areas/manager'
 import { readerMethods, type ReaderRead, type ReaderResults, type ReaderState } from './areas/reader'
 import { pickupMethods, type PickupResults } from './areas/pickup'
 import { reportMethods, type ReportResults } from './areas/report'
@@ -24,7 +26,9 @@ import { syncMethods, type SyncResults, type SyncStatus } from './areas/sync'
 export type { AppInfo, CounterSettings } from './areas/app'
 export type { CardInfo, CardLookup } from './areas/card'
 export type { Catalog, Category, Product } from './areas/catalog'
+export type { EnrolmentAnswer, EnrolmentRefusal, EnrolmentStatus } from './areas/enrolment'
 export type { GuardianRelayAnswer } from './areas/guardian'
+export type { ManagerAnswer, ManagerStatus, ManagerUnlockRefusal } from './areas/manager'
 export type { ReaderConfigInput, ReaderDevice, ReaderRead, ReaderState, ReaderStatus } from './areas/reader'
 export type { CashSaleOutcome, SaleAttempt, SaleOutcome, SaleSummary, SaleVoidOutcome } from './areas/sale'
 export type { HandoutResult, PickupCardOrders, PickupLineInfo, PickupList, PickupOrderInfo, PreparationList, UndoResult } from './areas/pickup'
@@ -34,9 +38,9 @@ export type { SyncStatus } from './areas/sync'
 
 // ---- methods: one file per area under ./areas, joined here (a name declared twice throws) ----
 
-export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods, guardianMethods, reportMethods, pickupMethods)
+export const methods = joinAreas(appMethods, staffMethods, catalogMethods, cardMethods, saleMethods, syncMethods, readerMethods, guardianMethods, reportMethods, pickupMethods, enrolmentMethods, managerMethods)
 
-export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults, GuardianResults, ReportResults, PickupResults {}
+export interface Results extends AppResults, StaffResults, CatalogResults, CardResults, SaleResults, SyncResults, ReaderResults, GuardianResults, ReportResults, PickupResults, EnrolmentResults, ManagerResults {}
 
 export type Method = keyof typeof methods
 export type Args<M extends Method> = z.input<(typeof methods)[M]['input']>

@@ -28,5 +28,15 @@ export function appHandlers(ctx: HandlerContext): AreaHandlers<AppResults> {
       })()
       return counterSettings(ctx.db)
     },
+    'app.counter.set': ({ cashAllowed, offlineAllowance, offlineCap }) => {
+      const manager = ctx.session.signedIn('manager')
+      ctx.db.transaction(() => {
+        setSetting(ctx.db, 'cash_allowed', cashAllowed ? 1 : 0)
+        setSetting(ctx.db, 'offline_allowance', offlineAllowance)
+        setSetting(ctx.db, 'offline_cap', offlineCap)
+      })()
+      ctx.log('info', 'counter settings changed', { by: manager.staffId, cashAllowed, offlineAllowance, offlineCap })
+      return counterSettings(ctx.db)
+    },
   }
 }

@@ -4,7 +4,9 @@ import { appHandlers } from './app'
 import { cardHandlers } from './card'
 import { catalogHandlers } from './catalog'
 import type { HandlerContext } from './context'
+import { enrolmentHandlers } from './enrolment'
 import { guardianHandlers } from './guardian'
+import { managerHandlers } from './manager'
 import { pickupHandlers } from './pickup'
 import { readerHandlers } from './reader'
 import { reportHandlers } from './report'
@@ -30,16 +32,18 @@ export function joinHandlers<T extends object>(...areas: T[]): T {
 /**
  * A parent kiosk stands where anyone walks by: every method of the counter (staff sign-in,
  * sales, cards, the catalogue) answers 'forbidden', whatever is asked, before it reads a thing.
+ * The kind is read at each call: a terminal enrolled as a kiosk at first run (handlers/enrolment.ts)
+ * refuses the counter from that answer on, without a restart.
  */
 export function counterOnly<T extends object>(ctx: HandlerContext, area: T): T {
-  if (ctx.terminalKind === 'till') return area
-  const refused: Record<string, unknown> = {}
-  for (const name of Object.keys(area)) {
-    refused[name] = () => {
-      throw new RpcFault('forbidden', `${name}: a parent kiosk does not serve the counter`)
+  const guarded: Record<string, unknown> = {}
+  for (const [name, handler] of Object.entries(area) as [string, (args: unknown) => unknown][]) {
+    guarded[name] = (args: unknown) => {
+      if (ctx.terminalKind !== 'till') throw new RpcFault('forbidden', `${name}: a parent kiosk does not serve the counter`)
+      return handler(args)
     }
   }
-  return refused as T
+  return guarded as T
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
@@ -53,7 +57,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   const report = counterOnly(ctx, reportHandlers(ctx))
   const guardian = guardianHandlers(ctx)
   const pickup = counterOnly(ctx, pickupHandlers(ctx))
-  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader, guardian, report, pickup)
+  const enrolment = enrolmentHandlers(ctx)
+  const manager = counterOnly(ctx, managerHandlers(ctx))
+  const all = joinHandlers<object>(app, staff, catalog, card, sale, sync, reader, guardian, report, pickup, enrolment, manager)
   // `satisfies` proves every method of the contract has a handler of the right type.
-  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader & typeof guardian & typeof report & typeof pickup satisfies Handlers
+  return all as typeof app & typeof staff & typeof catalog & typeof card & typeof sale & typeof sync & typeof reader & typeof guardian & typeof report & typeof pickup & typeof enrolment & typeof manager satisfies Handlers
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AUTO_TOPUP_QUEUED, SaleRecordPayload } from '../../../domain/sync'
-import { account, seedCanteen } from '../../../test/support/core'
+import { account, hashPin, seedCanteen } from '../../../test/support/core'
 import { openDb } from '../store/db'
 import { pendingMutations, recordPushResults } from '../store/outbox'
 import { applyPullPage } from '../store/pull'
@@ -104,13 +104,42 @@ describe('the sounds', () => {
   it('are on at 70 % by default, and a signed-in staff member turns them down or off; the till keeps it', async () => {
     const dir = freshDir()
     let till = await open(dir)
-    expect(await call(till, 'app.settings')).toEqual({ cashAllowed: false, sound: { on: true, volume: 70 } })
-    expect(await call(till, 'app.sound.set', { on: false, volume: 30 })).toEqual({ cashAllowed: false, sound: { on: false, volume: 30 } })
+    expect(await call(till, 'app.settings')).toEqual({ cashAllowed: false, offlineAllowance: 5000, offlineCap: 7500, sound: { on: true, volume: 70 } })
+    expect(await call(till, 'app.sound.set', { on: false, volume: 30 })).toMatchObject({ cashAllowed: false, sound: { on: false, volume: 30 } })
     await expect(call(till, 'app.sound.set', { on: true, volume: 101 })).rejects.toThrow(/bad-argument/)
     await till.close()
     tills.splice(tills.indexOf(till), 1)
     till = await open(dir)
-    expect(await call(till, 'app.settings')).toEqual({ cashAllowed: false, sound: { on: false, volume: 30 } })
+    expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: false, sound: { on: false, volume: 30 } })
+  })
+})
+
+describe('cash and the offline limits', () => {
+  it('are a manager’s to change, within bounds, and the till keeps them; a cashier is refused', async () => {
+    const dir = freshDir()
+    const db = openDb(dir)
+    const jonas = { name: 'Jonas Berg', pinHash: hashPin('9999'), roles: ['manager' as const], locationIds: ['loc-1'], active: true }
+    applyPullPage(
+      db,
+      { changes: [{ entity: 'staff', id: 's-jonas', data: jonas }], cursor: '1:2', hasMore: false, ackSeq: null, serverTime: new Date().toISOString() },
+      { from: getSetting(db, 'pull_cursor'), localNow: new Date() },
+    )
+    db.close()
+    let till = await open(dir)
+    const wanted = { cashAllowed: true, offlineAllowance: 3000, offlineCap: 10000 }
+    await expect(call(till, 'app.counter.set', wanted)).rejects.toThrow(/forbidden/)
+    expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: false, offlineAllowance: 5000, offlineCap: 7500 })
+    await call(till, 'staff.signOut')
+    const manager = await till.dispatch('staff.signIn', { pin: '9999' })
+    if (!manager.ok) throw new Error(manager.error.message)
+    for (const bad of [{ ...wanted, offlineAllowance: 20_100 }, { ...wanted, offlineCap: -100 }, { ...wanted, offlineAllowance: 2550 }, { cashAllowed: true }]) {
+      await expect(call(till, 'app.counter.set', bad)).rejects.toThrow(/bad-argument/)
+    }
+    expect(await call(till, 'app.counter.set', wanted)).toMatchObject(wanted)
+    await till.close()
+    tills.splice(tills.indexOf(till), 1)
+    till = await open(dir)
+    expect(await call(till, 'app.settings')).toMatchObject(wanted)
   })
 })
 

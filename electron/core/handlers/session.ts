@@ -17,6 +17,8 @@ export interface Session {
    * action (`touch`, the default) counts as activity; a background read does not.
    */
   signedIn(role?: Role, opts?: { touch?: boolean }): StaffSession
+  /** Runs whenever the signed-in member of staff goes (sign-out, idle time-out, someone else signs in): manager mode locks with it. */
+  onEnd(listener: () => void): void
 }
 
 /**
@@ -27,21 +29,28 @@ export interface Session {
 export function createSession(db: Db, clock: Clock): Session {
   let staff: StaffSession | null = null
   let lastActivity = 0
+  const endListeners: (() => void)[] = []
+  const ended = () => endListeners.forEach((l) => l())
   const idleLimitMs = () => getNumberSetting(db, 'signout_after_minutes', DEFAULT_SIGNOUT_AFTER_MINUTES) * 60_000
 
   function current(): StaffSession | null {
-    if (staff && clock.now().getTime() - lastActivity >= idleLimitMs()) staff = null
+    if (staff && clock.now().getTime() - lastActivity >= idleLimitMs()) {
+      staff = null
+      ended()
+    }
     return staff
   }
 
   return {
     current,
     start(s) {
+      if (staff) ended()
       staff = s
       lastActivity = clock.now().getTime()
     },
     end() {
       staff = null
+      ended()
     },
     signedIn(role, opts) {
       const s = current()
@@ -49,6 +58,9 @@ export function createSession(db: Db, clock: Clock): Session {
       if (role && !s.roles.includes(role)) throw new RpcFault('forbidden', `${s.name} may not use the ${role} mode`)
       if (opts?.touch ?? true) lastActivity = clock.now().getTime()
       return s
+    },
+    onEnd(listener) {
+      endListeners.push(listener)
     },
   }
 }

@@ -71,8 +71,8 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
   // Plain INSERTs: the tables are emptied first, so nothing can conflict.
   const insertAccount = stmt(
     db,
-    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at, allergens)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertCard = stmt(db, 'INSERT INTO cards (number, account_id, status) VALUES (?, ?, ?)')
   // The period keys are the same for every account: only the amounts go into each row's JSON.
@@ -99,6 +99,7 @@ export function applySnapshot(db: Db, snap: SnapshotResponse, at: PulledAt): Set
         allowed === null ? null : JSON.stringify(allowed),
         a.note?.[i] ?? null,
         snap.serverTime,
+        allergensJson(a.allergens?.[i]),
       )
     }
     for (let i = 0; i < c.number.length; i++) insertCard.run(c.number[i], c.accountId[i], c.status[i])
@@ -143,8 +144,8 @@ export function stageSnapshot(db: Db, head: SnapshotHead): SnapshotLoad {
   db.exec(`CREATE TABLE ${STAGED.accounts} AS SELECT * FROM main.accounts WHERE 0;
            CREATE TABLE ${STAGED.cards} AS SELECT * FROM main.cards WHERE 0`)
   const insertAccount = db.prepare(
-    `INSERT INTO ${STAGED.accounts} (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ${STAGED.accounts} (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at, allergens)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertCard = db.prepare(`INSERT INTO ${STAGED.cards} (number, account_id, status) VALUES (?, ?, ?)`)
   const row = accountRow(head)
@@ -202,6 +203,9 @@ function dropStaging(db: Db): void {
   db.pragma('shrink_memory')
 }
 
+/** The child's allergens as the accounts table holds them (JSON); absent (a server before them): none. */
+const allergensJson = (list: readonly string[] | undefined) => (list && list.length > 0 ? JSON.stringify(list) : '[]')
+
 /** Row i of a chunk of account columns, as the accounts table holds it (positional, in column order). */
 function accountRow(head: SnapshotHead) {
   // The period keys are the same for every account: only the amounts go into each row's JSON.
@@ -223,6 +227,7 @@ function accountRow(head: SnapshotHead) {
       allowed === null ? null : JSON.stringify(allowed),
       a.note?.[i] ?? null,
       head.serverTime,
+      allergensJson(a.allergens?.[i]),
     ]
   }
 }
@@ -230,12 +235,12 @@ function accountRow(head: SnapshotHead) {
 function prepare(db: Db, syncedAt: string) {
   const account = stmt(
     db,
-    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO accounts (id, holder_name, photo_id, status, balance, limit_day, limit_week, limit_month, spent, denied_categories, allowed_locations, note, synced_at, allergens)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET holder_name = excluded.holder_name, photo_id = excluded.photo_id, status = excluded.status,
        balance = excluded.balance, limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
        spent = excluded.spent, denied_categories = excluded.denied_categories, allowed_locations = excluded.allowed_locations,
-       note = excluded.note, synced_at = excluded.synced_at`,
+       note = excluded.note, synced_at = excluded.synced_at, allergens = excluded.allergens`,
   )
   const card = stmt(
     db,
@@ -244,13 +249,15 @@ function prepare(db: Db, syncedAt: string) {
   )
   const category = stmt(
     db,
-    `INSERT INTO categories (id, name, sort) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort = excluded.sort`,
+    `INSERT INTO categories (id, name, sort, colour) VALUES (?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, sort = excluded.sort, colour = excluded.colour`,
   )
   const product = stmt(
     db,
-    `INSERT INTO products (id, name, category_id, prices, barcode, available, image, sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO products (id, name, category_id, prices, barcode, available, image, sort, allergens, schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, category_id = excluded.category_id, prices = excluded.prices,
-       barcode = excluded.barcode, available = excluded.available, image = excluded.image, sort = excluded.sort`,
+       barcode = excluded.barcode, available = excluded.available, image = excluded.image, sort = excluded.sort,
+       allergens = excluded.allergens, schedule = excluded.schedule`,
   )
   const location = stmt(
     db,
@@ -279,6 +286,8 @@ function prepare(db: Db, syncedAt: string) {
     // Absent (a change row written before notes existed): no note.
     a.note ?? null,
     syncedAt,
+    // Absent (a change row or a server before allergens): none.
+    allergensJson(a.allergens),
   ]
   return {
     upsert(change: Exclude<Change, { deleted: true }>) {
@@ -288,10 +297,14 @@ function prepare(db: Db, syncedAt: string) {
         case 'card':
           return card.run(change.id, change.data.accountId, change.data.status)
         case 'category':
-          return category.run(change.id, change.data.name, change.data.sort)
+          // Absent (a server before colours): none.
+          return category.run(change.id, change.data.name, change.data.sort, change.data.colour ?? null)
         case 'product': {
           const p = change.data
-          return product.run(change.id, p.name, p.categoryId, JSON.stringify(p.prices), p.barcode, p.available ? 1 : 0, p.image, p.sort)
+          // Absent (a server before allergens and schedules): none.
+          const allergens = JSON.stringify(p.allergens ?? [])
+          const schedule = JSON.stringify(p.schedule ?? {})
+          return product.run(change.id, p.name, p.categoryId, JSON.stringify(p.prices), p.barcode, p.available ? 1 : 0, p.image, p.sort, allergens, schedule)
         }
         case 'location':
           return location.run(change.id, change.data.name, change.data.saleCaps ? JSON.stringify(change.data.saleCaps) : null)

@@ -58,12 +58,21 @@ export function getNumberSetting(db: Db, key: SettingKey, fallback: number): num
 }
 
 export const DEFAULT_SOUND_VOLUME = 70
+/** Default per-card offline allowance (øre): how far an offline till lets a card go below its cached balance. */
+export const DEFAULT_OFFLINE_ALLOWANCE = 5000
+/**
+ * Default per-card offline cap per till (øre), about a day's lunch and a drink. With n tills of a
+ * canteen offline at once, one card can spend at most n × cap the server has not seen.
+ */
+export const DEFAULT_OFFLINE_CAP = 7500
 
 /** The counter's own preferences, as the renderer needs them (RPC `app.settings`). */
 export function counterSettings(db: Db): CounterSettings {
   const volume = getNumberSetting(db, 'sound_volume', DEFAULT_SOUND_VOLUME)
   return {
     cashAllowed: getSetting(db, 'cash_allowed') === '1',
+    offlineAllowance: getNumberSetting(db, 'offline_allowance', DEFAULT_OFFLINE_ALLOWANCE),
+    offlineCap: getNumberSetting(db, 'offline_cap', DEFAULT_OFFLINE_CAP),
     sound: { on: getSetting(db, 'sound_on') !== '0', volume: Number.isInteger(volume) && volume >= 0 && volume <= 100 ? volume : DEFAULT_SOUND_VOLUME },
   }
 }

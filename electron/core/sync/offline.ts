@@ -1,15 +1,9 @@
 import type { Clock } from '../clock'
 import { stmt, type Db } from '../store/db'
 import { ackedSeq } from '../store/outbox'
-import { getNumberSetting, getSetting } from '../store/settings'
+import { DEFAULT_OFFLINE_ALLOWANCE, DEFAULT_OFFLINE_CAP, getNumberSetting, getSetting } from '../store/settings'
 
-/** Default per-card offline allowance (øre): how far an offline till lets a card go below its cached balance. */
-export const DEFAULT_OFFLINE_ALLOWANCE = 5000
-/**
- * Default per-card offline cap per till (øre), about a day's lunch and a drink. With n tills of a
- * canteen offline at once, one card can spend at most n × cap the server has not seen.
- */
-export const DEFAULT_OFFLINE_CAP = 7500
+export { DEFAULT_OFFLINE_ALLOWANCE, DEFAULT_OFFLINE_CAP } from '../store/settings'
 
 const HOUR = 3_600_000
 /** A till clock a little behind its last pull (NTP steps it back) is still trusted. */

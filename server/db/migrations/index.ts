@@ -14,6 +14,9 @@ import * as saleVoids from './0013_sale_voids'
 import * as cashSales from './0014_cash_sales'
 import * as zReports from './0015_z_reports'
 import * as orders from './0016_orders'
+import * as catalogueManager from './0017_catalogue_manager'
+import * as accountAllergens from './0018_account_allergens'
+import * as managerSessions from './0019_manager_sessions'
 
 export interface Migration {
   version: number
@@ -39,4 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, ...cashSales },
   { version: 15, ...zReports },
   { version: 16, ...orders },
+  { version: 17, ...catalogueManager },
+  { version: 18, ...accountAllergens },
+  { version: 19, ...managerSessions },
 ]

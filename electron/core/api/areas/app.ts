@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { noArgs } from './area'
+import { MAX_OFFLINE_ALLOWANCE, MAX_OFFLINE_CAP } from '../../../../domain/checkout'
 
 export interface AppInfo {
   version: string
@@ -22,11 +23,18 @@ export interface WipeResult {
   fresh: boolean
 }
 
-/** The counter's preferences kept in the till's settings: whether guests may pay cash, and the sounds. */
+/**
+ * The counter's preferences kept in the till's settings: whether guests may pay cash, what a card
+ * may spend while the till is offline (øre: below its last known balance, and in all at this till
+ * until the server has seen it), and the sounds.
+ */
 export interface CounterSettings {
   cashAllowed: boolean
+  offlineAllowance: number
+  offlineCap: number
   sound: { on: boolean; volume: number }
 }
+
 
 export const appMethods = {
   'app.info': { input: noArgs },
@@ -34,6 +42,16 @@ export const appMethods = {
   'app.settings': { input: noArgs },
   /** The approved/refused sounds: on or off, and their volume (0–100). Any signed-in staff member may change them. */
   'app.sound.set': { input: z.object({ on: z.boolean(), volume: z.number().int().min(0).max(100) }).strict() },
+  /** Cash and the offline limits of this till: a manager's choice (whole kroner, in øre). */
+  'app.counter.set': {
+    input: z
+      .object({
+        cashAllowed: z.boolean(),
+        offlineAllowance: z.number().int().min(0).max(MAX_OFFLINE_ALLOWANCE).multipleOf(100),
+        offlineCap: z.number().int().min(0).max(MAX_OFFLINE_CAP).multipleOf(100),
+      })
+      .strict(),
+  },
 } as const
 
 export interface AppResults {
@@ -41,4 +59,5 @@ export interface AppResults {
   'app.wipe': WipeResult
   'app.settings': CounterSettings
   'app.sound.set': CounterSettings
+  'app.counter.set': CounterSettings
 }

@@ -8,6 +8,8 @@ import m0007 from './0007_sale_voids'
 import m0008 from './0008_cash_sales'
 import m0009 from './0009_z_reports'
 import m0010 from './0010_orders'
+import m0011 from './0011_catalogue_manager'
+import m0012 from './0012_account_allergens'
 
 export interface TillMigration {
   version: number
@@ -33,4 +35,6 @@ export const MIGRATIONS: readonly TillMigration[] = [
   { version: 8, name: '0008_cash_sales', sql: m0008, foreignKeysOff: true },
   { version: 9, name: '0009_z_reports', sql: m0009 },
   { version: 10, name: '0010_orders', sql: m0010 },
+  { version: 11, name: '0011_catalogue_manager', sql: m0011 },
+  { version: 12, name: '0012_account_allergens', sql: m0012 },
 ]
