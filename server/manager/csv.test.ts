@@ -66,10 +66,10 @@ describe('catalogue CSV', () => {
 
     const preview = await call(m, 'POST', '/manager/catalogue/import', { csv, commit: false })
     expect(preview.status).toBe(200)
-    expect(preview.body.errors.map((e: { line: number; column: string }) => [e.line, e.column])).toEqual([
-      [BAD_LINES.barcode, 'barcode'],
-      [BAD_LINES.category, 'category'],
-      [BAD_LINES.price, `price:${m.f.locationId}`],
+    expect(preview.body.errors.map((e: { line: number; column: string; code: string }) => [e.line, e.column, e.code])).toEqual([
+      [BAD_LINES.barcode, 'barcode', 'barcode-invalid'],
+      [BAD_LINES.category, 'category', 'category-unknown'],
+      [BAD_LINES.price, `price:${m.f.locationId}`, 'price-invalid'],
     ])
     expect(preview.body).toMatchObject({ rows: 2000, created: 1997, updated: 0, unchanged: 0 })
     expect(await stateOf(m)).toEqual(before)
@@ -157,15 +157,15 @@ describe('catalogue CSV', () => {
     ].join('\n')
     const before = await stateOf(m)
     const r = await call(m, 'POST', '/manager/catalogue/import', { csv, commit: false })
-    expect(r.body.errors.map((e: { line: number; column?: string }) => [e.line, e.column ?? null])).toEqual([
-      [2, 'id'],
-      [4, 'id'],
-      [5, 'barcode'],
-      [6, 'allergens'],
-      [7, 'active'],
-      [8, null],
-      [9, 'name'],
-      [11, 'barcode'],
+    expect(r.body.errors.map((e: { line: number; column?: string; code: string }) => [e.line, e.column ?? null, e.code])).toEqual([
+      [2, 'id', 'id-unknown'],
+      [4, 'id', 'id-repeated'],
+      [5, 'barcode', 'barcode-taken'],
+      [6, 'allergens', 'allergens-invalid'],
+      [7, 'active', 'yes-no'],
+      [8, null, 'column-count'],
+      [9, 'name', 'name-invalid'],
+      [11, 'barcode', 'barcode-taken'],
     ])
     expect(r.body).toMatchObject({ rows: 10, created: 1, updated: 1, unchanged: 0 })
     expect(await stateOf(m)).toEqual(before)

@@ -34,9 +34,33 @@ export const MAX_IMPORT_ROWS = 10_000
 const FIXED = ['id', 'name', 'category', 'barcode', 'allergens', 'active', 'orderable'] as const
 const PRICE_PREFIX = 'price:'
 
+/** What is wrong with a line, for the screen to say in its own language (`message` is the English). */
+export type ImportErrorCode =
+  | 'unreadable'
+  | 'empty'
+  | 'too-many-rows'
+  | 'column-twice'
+  | 'price-column-not-yours'
+  | 'column-unknown'
+  | 'column-missing'
+  | 'column-count'
+  | 'id-unknown'
+  | 'id-repeated'
+  | 'name-invalid'
+  | 'category-unknown'
+  | 'barcode-invalid'
+  | 'barcode-taken'
+  | 'allergens-invalid'
+  | 'yes-no'
+  | 'price-invalid'
+  | 'barcode-clash'
+
 export interface ImportError {
   line: number
   column?: string
+  code: ImportErrorCode
+  /** The values the sentence names (a column, an id, a category, a barcode, a count). */
+  params?: Record<string, string | number>
   message: string
 }
 
@@ -137,17 +161,17 @@ async function plan(sql: Sql, m: ManagerPrincipal, now: Date, csv: string): Prom
     records = parse(csv, { bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, info: true }) as never
   } catch (error) {
     const e = error as { message?: string; lines?: number }
-    return { rows: 0, errors: [{ line: e.lines ?? 1, message: `not readable as CSV: ${e.message ?? String(error)}` }], good: [] }
+    return { rows: 0, errors: [{ line: e.lines ?? 1, code: 'unreadable', message: `not readable as CSV: ${e.message ?? String(error)}` }], good: [] }
   }
-  if (records.length === 0) return { rows: 0, errors: [{ line: 1, message: 'the file is empty: a header line is needed' }], good: [] }
-  if (records.length - 1 > MAX_IMPORT_ROWS) return { rows: records.length - 1, errors: [{ line: 1, message: `at most ${MAX_IMPORT_ROWS} rows in one file` }], good: [] }
+  if (records.length === 0) return { rows: 0, errors: [{ line: 1, code: 'empty', message: 'the file is empty: a header line is needed' }], good: [] }
+  if (records.length - 1 > MAX_IMPORT_ROWS) return { rows: records.length - 1, errors: [{ line: 1, code: 'too-many-rows', params: { max: MAX_IMPORT_ROWS }, message: `at most ${MAX_IMPORT_ROWS} rows in one file` }], good: [] }
 
   // The header: known columns, each once; price columns of the manager's canteens only.
   const header = records[0]!.record.map((h) => h.trim())
   const headerErrors: ImportError[] = []
   const col = new Map<string, number>()
   for (const [i, h] of header.entries()) {
-    if (col.has(h)) headerErrors.push({ line: 1, column: h, message: `the column "${h}" is there twice` })
+    if (col.has(h)) headerErrors.push({ line: 1, column: h, code: 'column-twice', message: `the column "${h}" is there twice` })
     col.set(h, i)
   }
   const priceColumns: { locationId: string; index: number }[] = []
@@ -155,10 +179,10 @@ async function plan(sql: Sql, m: ManagerPrincipal, now: Date, csv: string): Prom
   for (const [i, h] of header.entries()) {
     if ((FIXED as readonly string[]).includes(h)) continue
     if (h.startsWith(PRICE_PREFIX) && locations.has(h.slice(PRICE_PREFIX.length))) priceColumns.push({ locationId: h.slice(PRICE_PREFIX.length), index: i })
-    else if (h.startsWith(PRICE_PREFIX)) headerErrors.push({ line: 1, column: h, message: 'a price column of a canteen that is not one of yours' })
-    else headerErrors.push({ line: 1, column: h, message: `an unknown column "${h}"` })
+    else if (h.startsWith(PRICE_PREFIX)) headerErrors.push({ line: 1, column: h, code: 'price-column-not-yours', message: 'a price column of a canteen that is not one of yours' })
+    else headerErrors.push({ line: 1, column: h, code: 'column-unknown', message: `an unknown column "${h}"` })
   }
-  for (const needed of ['name', 'category']) if (!col.has(needed)) headerErrors.push({ line: 1, column: needed, message: `the column "${needed}" is missing` })
+  for (const needed of ['name', 'category']) if (!col.has(needed)) headerErrors.push({ line: 1, column: needed, code: 'column-missing', message: `the column "${needed}" is missing` })
   if (headerErrors.length > 0) return { rows: records.length - 1, errors: headerErrors, good: [] }
 
   const products = new Map((await productViews(sql, m, now)).map((p) => [p.id, p]))
@@ -186,54 +210,55 @@ async function plan(sql: Sql, m: ManagerPrincipal, now: Date, csv: string): Prom
     prevEnd = info.lines
     prevEmpty = info.empty_lines
     const cell = (name: string) => (col.has(name) ? (record[col.get(name)!] ?? '') : '')
-    const fail = (column: string | undefined, message: string) => void errors.push({ line, ...(column ? { column } : {}), message })
+    const fail = (column: string | undefined, code: ImportErrorCode, message: string, params?: Record<string, string | number>) =>
+      void errors.push({ line, ...(column ? { column } : {}), code, ...(params ? { params } : {}), message })
     if (record.length !== header.length) {
-      fail(undefined, `${record.length} columns where the header has ${header.length}`)
+      fail(undefined, 'column-count', `${record.length} columns where the header has ${header.length}`, { found: record.length, wanted: header.length })
       continue
     }
     const id = cell('id').trim()
     const existing = id ? products.get(id) : undefined
     if (id && !existing) {
-      fail('id', `no product with the id "${id}" in your municipality`)
+      fail('id', 'id-unknown', `no product with the id "${id}" in your municipality`, { id })
       continue
     }
     if (id && seenIds.has(id)) {
-      fail('id', `the product "${id}" is on an earlier line too`)
+      fail('id', 'id-repeated', `the product "${id}" is on an earlier line too`, { id })
       continue
     }
     const name = normaliseName(cell('name'))
     if (name === null) {
-      fail('name', 'a name is 1 to 120 characters')
+      fail('name', 'name-invalid', 'a name is 1 to 120 characters')
       continue
     }
     const categoryId = categories.get(cell('category').trim().toLowerCase())
     if (!categoryId) {
-      fail('category', `no category named "${cell('category').trim()}"`)
+      fail('category', 'category-unknown', `no category named "${cell('category').trim()}"`, { category: cell('category').trim() })
       continue
     }
     const barcode = col.has('barcode') ? normaliseBarcode(cell('barcode')) : (existing?.barcode ?? null)
     if (barcode === undefined) {
-      fail('barcode', `"${cell('barcode').trim()}" is no EAN-13, EAN-8 or UPC-A barcode (check digit)`)
+      fail('barcode', 'barcode-invalid', `"${cell('barcode').trim()}" is no EAN-13, EAN-8 or UPC-A barcode (check digit)`, { barcode: cell('barcode').trim() })
       continue
     }
     const productId = existing?.id ?? `p-${randomUUID()}`
     if (barcode !== null && barcodeOwner.has(barcode) && barcodeOwner.get(barcode) !== productId) {
-      fail('barcode', `the barcode ${barcode} belongs to another product`)
+      fail('barcode', 'barcode-taken', `the barcode ${barcode} belongs to another product`, { barcode })
       continue
     }
     const allergens = col.has('allergens') ? parseAllergens(cell('allergens')) : (existing?.allergens ?? [])
     if (allergens === null) {
-      fail('allergens', `allergens are codes separated by ";": ${ALLERGENS.join(', ')}`)
+      fail('allergens', 'allergens-invalid', `allergens are codes separated by ";": ${ALLERGENS.join(', ')}`)
       continue
     }
     const active = parseYesNo(cell('active'))
     const orderable = parseYesNo(cell('orderable'))
     if (active === null) {
-      fail('active', 'active is "ja" or "nej"')
+      fail('active', 'yes-no', 'active is "ja" or "nej"')
       continue
     }
     if (orderable === null) {
-      fail('orderable', 'orderable is "ja" or "nej"')
+      fail('orderable', 'yes-no', 'orderable is "ja" or "nej"')
       continue
     }
     const prices: Record<string, number | null> = {}
@@ -248,7 +273,7 @@ async function plan(sql: Sql, m: ManagerPrincipal, now: Date, csv: string): Prom
       }
     }
     if (badPrice !== null) {
-      fail(badPrice, 'a price is kroner like "35,00" (0 or more), or empty: not sold there')
+      fail(badPrice, 'price-invalid', 'a price is kroner like "35,00" (0 or more), or empty: not sold there')
       continue
     }
     seenIds.add(productId)
@@ -296,7 +321,7 @@ export async function importCatalogue(ctx: ServerContext, m: ManagerPrincipal, c
     // and the whole import is rolled back.
     if (!isBarcodeClash(error)) throw error
     const p = await plan(ctx.db, m, ctx.clock.now(), csv)
-    return { ...summary(p), created: 0, updated: 0, unchanged: 0, errors: [...p.errors, { line: 1, column: 'barcode', message: 'a barcode of the file was given to another product meanwhile: nothing was imported; try again' }] }
+    return { ...summary(p), created: 0, updated: 0, unchanged: 0, errors: [...p.errors, { line: 1, column: 'barcode', code: 'barcode-clash', message: 'a barcode of the file was given to another product meanwhile: nothing was imported; try again' }] }
   }
 }
 

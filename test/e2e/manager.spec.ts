@@ -211,6 +211,7 @@ test('manager mode: a product and a future price reach the right till; cashiers 
     const errors = page.locator('table.import-errors tbody tr')
     await expect(errors).toHaveCount(1)
     await expect(errors.first().locator('td').first()).toHaveText('3')
+    await expect(errors.first()).toContainText('Ingen kategori hedder "Findes Ikke".')
     await shoot(page, 'import-preview')
     await axe(page)
     await page.getByRole('button', { name: 'Importér 2 rækker' }).click()
@@ -228,6 +229,8 @@ test('manager mode: a product and a future price reach the right till; cashiers 
       ['staff', 'Personale', 'staff'],
       ['till', 'Kasse', 'till'],
       ['reports', 'Rapporter', 'reports'],
+      ['z-reports', 'Z-rapporter', 'z-reports'],
+      ['uncollected', 'Ikke afhentet', 'uncollected'],
       ['products', 'Varer', 'products'],
     ] as const) {
       await page.goto(`${managerTill.url}#/manager/${path}`)
@@ -269,6 +272,15 @@ test('manager mode: a product and a future price reach the right till; cashiers 
       if (name === 'reports') {
         await page.getByText('Denne måned').click()
         await expect(page.getByText('Omsætning pr. dag')).toBeVisible()
+      }
+      if (name === 'z-reports') {
+        // The tills' Z reports of the last 31 days: a table of them, or the empty state.
+        await expect(page.locator('table.z-table tbody tr, p.z-empty').first()).toBeVisible()
+      }
+      if (name === 'uncollected') {
+        // The demo has no webshop orders today: nothing waits; the demo canteens credit back after 13:00.
+        await expect(page.getByRole('status').filter({ hasText: 'Ingen bestilte varer mangler at blive hentet.' })).toBeVisible()
+        await expect(page.getByTestId('credit-setting')).toContainText('kl. 13:00')
       }
       if (name === 'products') {
         // A product that has been sold is not deleted: the server refuses, the screen says why in Danish.

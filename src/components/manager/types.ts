@@ -57,7 +57,7 @@ export interface ImportResult {
   created: number
   updated: number
   unchanged: number
-  errors: { line: number; column?: string; message: string }[]
+  errors: { line: number; column?: string; code?: string; params?: Record<string, string | number>; message: string }[]
 }
 
 export interface ReportTotals {
