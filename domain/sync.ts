@@ -441,9 +441,13 @@ const accountColumns = columns({
   deniedCategoryIds: a.deniedCategoryIds,
   allowedLocationIds: a.allowedLocationIds,
 })
-/** `note` and `allergens` optional, as in AccountData: a server before them sends no such column (none). */
+/**
+ * `note` and `allergens` optional, as in AccountData: a server before them sends no such column
+ * (none). An account without allergens is null in the column, not `[]`: most have none, and a
+ * till's first sync parses 50,000 of them.
+ */
 export const AccountColumns = accountColumns
-  .and(z.object({ note: z.array(a.note).optional(), allergens: z.array(AllergenList).optional() }))
+  .and(z.object({ note: z.array(a.note).optional(), allergens: z.array(AllergenList.nullable()).optional() }))
   .refine((t) => t.note === undefined || t.note.length === t.id.length, 'columns of different lengths')
   .refine((t) => t.allergens === undefined || t.allergens.length === t.id.length, 'columns of different lengths')
 export const CardColumns = columns({ number: id, accountId: CardData.shape.accountId, status: CardData.shape.status })

@@ -73,7 +73,7 @@ export async function snapshot(ctx: ServerContext, terminal: Terminal): Promise<
                 'spentMonth', coalesce(json_agg(coalesce(sm.amount, 0)), '[]'),
                 'deniedCategoryIds', coalesce(json_agg(a.denied_category_ids), '[]'),
                 'allowedLocationIds', coalesce(json_agg(a.allowed_location_ids), '[]'),
-                'note', coalesce(json_agg(a.note), '[]'), 'allergens', coalesce(json_agg(a.allergens), '[]'))::text AS json
+                'note', coalesce(json_agg(a.note), '[]'), 'allergens', coalesce(json_agg(nullif(a.allergens, '{}')), '[]'))::text AS json
          FROM accounts a
          JOIN holders h ON h.id = a.holder_id
          LEFT JOIN account_spend sd ON sd.account_id = a.id AND sd.period = $2
@@ -139,7 +139,7 @@ export async function snapshotLines(ctx: ServerContext, terminal: Terminal, chun
                   'limitDay', json_agg(limit_day ORDER BY id), 'limitWeek', json_agg(limit_week ORDER BY id), 'limitMonth', json_agg(limit_month ORDER BY id),
                   'spentDay', json_agg(spent_day ORDER BY id), 'spentWeek', json_agg(spent_week ORDER BY id), 'spentMonth', json_agg(spent_month ORDER BY id),
                   'deniedCategoryIds', json_agg(denied_category_ids ORDER BY id), 'allowedLocationIds', json_agg(allowed_location_ids ORDER BY id),
-                  'note', json_agg(note ORDER BY id), 'allergens', json_agg(allergens ORDER BY id)))::text AS json,
+                  'note', json_agg(note ORDER BY id), 'allergens', json_agg(nullif(allergens, '{}') ORDER BY id)))::text AS json,
                 max(id) AS last, count(*)::int AS n
            FROM page`,
         [terminal.municipalityId, periods.day, periods.week, periods.month, after, chunk],

@@ -203,8 +203,8 @@ function dropStaging(db: Db): void {
   db.pragma('shrink_memory')
 }
 
-/** The child's allergens as the accounts table holds them (JSON); absent (a server before them): none. */
-const allergensJson = (list: readonly string[] | undefined) => (list && list.length > 0 ? JSON.stringify(list) : '[]')
+/** The child's allergens as the accounts table holds them (JSON); null or absent (none, or a server before them): none. */
+const allergensJson = (list: readonly string[] | null | undefined) => (list && list.length > 0 ? JSON.stringify(list) : '[]')
 
 /** Row i of a chunk of account columns, as the accounts table holds it (positional, in column order). */
 function accountRow(head: SnapshotHead) {
