@@ -7,14 +7,18 @@
  *   /manager/staff…                                   staff-routes.ts
  *   /manager/reports, /manager/reports.csv            report-routes.ts
  *   /manager/catalogue…, categories, products…        catalogue-routes.ts
+ *   /manager/uncollected                              order-routes.ts (webshop lines not picked up)
+ *   /manager/z-reports                                z-report-routes.ts (the tills' Z reports)
  */
 import type { FastifyInstance } from 'fastify'
 import { requireManager } from './auth'
 import { catalogueRoutes } from './catalogue-routes'
 import type { ManagerAreaOptions } from './http'
+import { orderRoutes } from './order-routes'
 import { reportRoutes } from './report-routes'
 import { managerSessionRoutes } from './session-routes'
 import { staffRoutes } from './staff-routes'
+import { zReportRoutes } from './z-report-routes'
 
 export async function managerRoutes(app: FastifyInstance, opts: ManagerAreaOptions): Promise<void> {
   const { ctx } = opts
@@ -26,5 +30,7 @@ export async function managerRoutes(app: FastifyInstance, opts: ManagerAreaOptio
     await scope.register(staffRoutes, opts)
     await scope.register(reportRoutes, opts)
     await scope.register(catalogueRoutes, opts)
+    await scope.register(orderRoutes, opts)
+    await scope.register(zReportRoutes, opts)
   })
 }

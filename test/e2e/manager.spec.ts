@@ -274,8 +274,15 @@ test('manager mode: a product and a future price reach the right till; cashiers 
         await expect(page.getByText('Omsætning pr. dag')).toBeVisible()
       }
       if (name === 'z-reports') {
-        // The tills' Z reports of the last 31 days: a table of them, or the empty state.
-        await expect(page.locator('table.z-table tbody tr, p.z-empty').first()).toBeVisible()
+        // None yet; then Kasse 1 closes its day with 50 kr counted and no cash sales: the report arrives with +50 kr.
+        await expect(page.locator('p.z-empty')).toHaveText('Ingen Z-rapporter i perioden.')
+        expect(await rpc(managerTill, 'report.close', { countedCash: 5000 })).toMatchObject({ ok: true })
+        await expect.poll(async () => ((await rpc(managerTill, 'sync.now')) as { pending: number }).pending).toBe(0)
+        await page.locator('label.mgr-chip', { hasText: 'Denne måned' }).click()
+        const closed = page.locator('table.z-table tbody tr', { hasText: 'Kasse 1' })
+        await expect(closed).toBeVisible()
+        await expect(closed.getByTestId('z-difference')).toHaveText('+kr. 50,00')
+        await expect(closed).toContainText('Stemmer')
       }
       if (name === 'uncollected') {
         // The demo has no webshop orders today: nothing waits; the demo canteens credit back after 13:00.

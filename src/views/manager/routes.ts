@@ -16,5 +16,7 @@ export function managerRoutes(roles: Role[]): RouteRecordRaw[] {
     { path: '/manager/till', name: 'manager-till', component: () => import('./TillSettingsView.vue'), meta: { title: 'manager.till.title', roles } },
     { path: '/manager/import', name: 'manager-import', component: () => import('./ImportExportView.vue'), meta: { title: 'manager.import.title', roles } },
     { path: '/manager/reports', name: 'manager-reports', component: () => import('./ReportsView.vue'), meta: { title: 'manager.reports.title', roles } },
+    { path: '/manager/uncollected', name: 'manager-uncollected', component: () => import('./UncollectedView.vue'), meta: { title: 'manager.uncollected.title', roles } },
+    { path: '/manager/z-reports', name: 'manager-z-reports', component: () => import('./ZReportsView.vue'), meta: { title: 'manager.zReports.title', roles } },
   ]
 }
