@@ -1,9 +1,10 @@
 /**
- * The payment terms a guardian accepts before a top-up and before an auto top-up agreement,
+ * The payment terms a guardian accepts before a top-up, an auto top-up agreement and a webshop
+ * order paid by payment card,
  * shown in full at the kiosk (GET /guardian/terms). A request names the version it accepted;
  * a text that changes gets a new version, so an acceptance always names the words it meant.
  */
-export const TERMS_VERSION = '2026-11-01'
+export const TERMS_VERSION = '2026-11-30'
 
 export interface TermsText {
   da: string
@@ -14,6 +15,8 @@ export interface Terms {
   version: string
   topUp: TermsText
   autoTopUp: TermsText
+  /** A webshop order paid by payment card (the kiosk shows it instead of the top-up terms). */
+  order: TermsText
 }
 
 const TOP_UP: TermsText = {
@@ -60,4 +63,27 @@ const AUTO_TOP_UP: TermsText = {
   ].join('\n'),
 }
 
-export const TERMS: Terms = { version: TERMS_VERSION, topUp: TOP_UP, autoTopUp: AUTO_TOP_UP }
+const ORDER: TermsText = {
+  da: [
+    'Betingelser for webshop-bestillinger betalt med betalingskort',
+    '',
+    '1. Betalingen sker med betalingskort gennem kommunens betalingsudbyder. Kantine ser og gemmer aldrig kortnummeret.',
+    '2. Beløbet reserveres på kortet, når du bestiller, og trækkes ved bestillingsfristen for afhentningsdagen. Indtil da står ordren som "Afventer betaling".',
+    '3. Du kan annullere ordren indtil fristen; reservationen frigives da, eller et trukket beløb betales tilbage til kortet.',
+    '4. Kan beløbet ikke trækkes (kortet er udløbet, spærret eller uden dækning), står ordren som "Betaling fejlede" og udleveres ikke.',
+    '5. Varer, der ikke hentes, betales tilbage til kantinekortet, hvis kantinen har valgt det; ellers ikke.',
+    '6. Kommunen er dataansvarlig. Ordren, beløbet og tidspunkterne gemmes i kortets kontoudtog.',
+  ].join('\n'),
+  en: [
+    'Terms for webshop orders paid by payment card',
+    '',
+    '1. You pay by payment card through the municipality’s payment provider. Kantine never sees or keeps the card number.',
+    '2. The amount is reserved on the card when you order and charged at the order deadline of the pickup day. Until then the order shows as "Awaiting payment".',
+    '3. You can cancel the order until the deadline; the reservation is then released, or an amount already charged is paid back to the card.',
+    '4. If the amount cannot be charged (the card is expired, blocked or not covered), the order shows as "Payment failed" and is not handed out.',
+    '5. Items not picked up are paid back to the canteen card if the canteen has chosen so; otherwise not.',
+    '6. The municipality is the data controller. The order, its amount and its times are kept in the card’s statement.',
+  ].join('\n'),
+}
+
+export const TERMS: Terms = { version: TERMS_VERSION, topUp: TOP_UP, autoTopUp: AUTO_TOP_UP, order: ORDER }

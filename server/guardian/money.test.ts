@@ -76,12 +76,13 @@ describe('the payment terms', () => {
     const r = await api(s.server, 'GET', '/guardian/terms', { token })
     expect(r.status).toBe(200)
     expect(r.body.version).toBe(TERMS_VERSION)
-    for (const text of [r.body.topUp, r.body.autoTopUp]) {
+    for (const text of [r.body.topUp, r.body.autoTopUp, r.body.order]) {
       expect(text.da.length).toBeGreaterThan(200)
       expect(text.en.length).toBeGreaterThan(200)
     }
     expect(r.body.topUp.da).toMatch(/spærret kantinekort/)
     expect(r.body.autoTopUp.en).toMatch(/cancel it and make a new one/)
+    expect(r.body.order.da).toMatch(/trækkes ved bestillingsfristen/)
     expect((await api(s.server, 'GET', '/guardian/terms')).status).toBe(401)
   })
 })

@@ -147,7 +147,7 @@ test('a parent orders with the canteen card and with a payment card, sees both i
     await addFirst(page, 1)
     await page.getByRole('button', { name: /^Til betaling: 1 stk\./ }).click()
     await page.getByText('Betalingskort', { exact: true }).click()
-    await expect(page.getByText('Betingelser for indbetaling på kantinekort')).toBeVisible()
+    await expect(page.getByText('Betingelser for webshop-bestillinger betalt med betalingskort')).toBeVisible()
     await page.getByTestId('pay').click()
     await expect(page.getByText('Du skal acceptere betingelserne for at fortsætte.')).toBeVisible()
     await expect(page.getByRole('dialog')).toHaveCount(0)
