@@ -6,11 +6,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { ServerContext } from '../platform/context'
-import { HttpError, badRequest } from '../platform/errors'
-import type { Result } from '../platform/result'
+import { HttpError, answerWith, type Refusals } from '../platform/errors'
 
-/** A refusal reason → its answer. Areas pass their own next to the common ones. */
-export type Refusals = Record<string, () => HttpError>
+export type { Refusals }
 
 export const commonRefusals: Refusals = {
   'account-unknown': () => new HttpError(404, 'account-unknown', 'no such account among yours'),
@@ -21,11 +19,8 @@ export const commonRefusals: Refusals = {
   'code-unknown': () => new HttpError(404, 'code-unknown', 'unknown or expired code: start again at the kiosk'),
 }
 
-/** The value, or the refusal as an HttpError (the area's own map first, then the common one, else 400 with the reason). */
-export function answer<T>(result: Result<T, string>, refusals: Refusals = {}): T {
-  if (result.ok) return result.value
-  throw (refusals[result.reason] ?? commonRefusals[result.reason])?.() ?? badRequest(result.reason)
-}
+/** The value, or the refusal as an HttpError (platform/errors.ts answerWith). */
+export const answer = answerWith(commonRefusals)
 
 export const AccountParams = z.object({ id: z.string().min(1).max(64) })
 

@@ -5,12 +5,10 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { ServerContext } from '../platform/context'
-import { HttpError, badRequest } from '../platform/errors'
-import type { Result } from '../platform/result'
+import { HttpError, answerWith, type Refusals } from '../platform/errors'
 import type { LiveHub } from '../sync/live'
 
-/** A refusal reason → its answer. Areas pass their own next to the common ones. */
-export type Refusals = Record<string, () => HttpError>
+export type { Refusals }
 
 export const commonRefusals: Refusals = {
   'canteen-not-yours': () => new HttpError(403, 'canteen-not-yours', 'that canteen is not one of yours'),
@@ -19,11 +17,8 @@ export const commonRefusals: Refusals = {
   'own-account': () => new HttpError(409, 'own-account', 'you cannot retire yourself or take away your own manager role'),
 }
 
-/** The value, or the refusal as an HttpError (the area's own map first, then the common one, else 400 with the reason). */
-export function answer<T>(result: Result<T, string>, refusals: Refusals = {}): T {
-  if (result.ok) return result.value
-  throw (refusals[result.reason] ?? commonRefusals[result.reason])?.() ?? badRequest(result.reason)
-}
+/** The value, or the refusal as an HttpError (platform/errors.ts answerWith). */
+export const answer = answerWith(commonRefusals)
 
 export const IdParams = z.object({ id: z.string().min(1).max(64) })
 

@@ -18,6 +18,20 @@ export const unauthorized = (message: string) => new HttpError(401, 'unauthorize
 export const forbidden = (message: string) => new HttpError(403, 'forbidden', message)
 export const notFound = (message: string) => new HttpError(404, 'not-found', message)
 
+/** A refusal reason → its answer. */
+export type Refusals = Record<string, () => HttpError>
+
+/**
+ * An API area's `answer`: a service's value, or its refusal as an HttpError (the route's own map
+ * first, then the area's common one, else 400 with the reason).
+ */
+export function answerWith(common: Refusals): <T>(result: { ok: true; value: T } | { ok: false; reason: string }, refusals?: Refusals) => T {
+  return (result, refusals = {}) => {
+    if (result.ok) return result.value
+    throw (refusals[result.reason] ?? common[result.reason])?.() ?? badRequest(result.reason)
+  }
+}
+
 const MAX_MESSAGE = 2000
 
 /** Parses an input that crossed a trust boundary; a mismatch is the client's fault (400). */

@@ -1,4 +1,5 @@
-import { AllergenList, type Allergen } from '../../../domain/allergens'
+import type { Allergen } from '../../../domain/allergens'
+import { storedAllergens } from './allergens'
 import type { AccountView } from '../../../domain/checkout'
 import type { PeriodKeys, PeriodKind } from '../../../domain/periods'
 import { stmt, type Db } from './db'
@@ -78,7 +79,7 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
     photo: row.photo,
     photoId: row.photo_id,
     note: row.note,
-    allergens: allergensOf(row.allergens),
+    allergens: storedAllergens(row.allergens),
     syncedAt: row.synced_at,
     view: {
       status: row.status,
@@ -91,13 +92,3 @@ export function readCardAccount(db: Db, cardNumber: string, ackedSeq: number, no
   }
 }
 
-/** The stored list, read defensively: a row the till cannot read warns about nothing it does not understand, never throws at the counter. */
-function allergensOf(json: string): Allergen[] {
-  if (json === '[]') return []
-  try {
-    const parsed = AllergenList.safeParse(JSON.parse(json))
-    return parsed.success ? parsed.data : []
-  } catch {
-    return []
-  }
-}

@@ -1,7 +1,7 @@
 import type { Catalog, Product } from '../api/contract'
 import { stmt, type Db } from './db'
 import { DEFAULT_SALE_CAPS, type SaleCaps } from '../../../domain/checkout'
-import { AllergenList, type Allergen } from '../../../domain/allergens'
+import { storedAllergens } from './allergens'
 import { SaleCapsData } from '../../../domain/sync'
 
 interface ProductRow {
@@ -21,7 +21,7 @@ const COLUMNS = 'id, name, category_id, prices, schedule, barcode, image, allerg
  * Products sold at this canteen at `nowMs` (the till's clock): available and priced here, at the
  * price of that moment (a scheduled change takes effect at its time, offline too).
  */
-export function readCatalog(db: Db, locationId: string | null, nowMs: number = Date.now()): Catalog {
+export function readCatalog(db: Db, locationId: string | null, nowMs: number): Catalog {
   const categories = db.prepare('SELECT id, name, colour FROM categories ORDER BY sort, name').all() as Catalog['categories']
   const rows = db.prepare(`SELECT ${COLUMNS} FROM products WHERE available = 1 ORDER BY sort, name`).all() as ProductRow[]
   const products: Product[] = []
@@ -34,7 +34,7 @@ export function readCatalog(db: Db, locationId: string | null, nowMs: number = D
 }
 
 /** The products among `ids` sold here at `nowMs`, at that moment's price (what a sale charges). */
-export function readProducts(db: Db, ids: readonly string[], locationId: string | null, nowMs: number = Date.now()): Map<string, Product> {
+export function readProducts(db: Db, ids: readonly string[], locationId: string | null, nowMs: number): Map<string, Product> {
   const byId = stmt(db, `SELECT ${COLUMNS} FROM products WHERE id = ? AND available = 1`)
   const found = new Map<string, Product>()
   for (const id of ids) {
@@ -48,7 +48,7 @@ export function readProducts(db: Db, ids: readonly string[], locationId: string 
 function productOf(row: ProductRow, locationId: string | null, nowMs: number): Product | null {
   const price = priceAt(row, locationId, nowMs)
   if (price === null) return null
-  return { id: row.id, name: row.name, categoryId: row.category_id, price, barcode: row.barcode, image: row.image, allergens: allergensOf(row.allergens) }
+  return { id: row.id, name: row.name, categoryId: row.category_id, price, barcode: row.barcode, image: row.image, allergens: storedAllergens(row.allergens) }
 }
 
 /**
@@ -65,10 +65,6 @@ export function priceAt(row: { prices: string; schedule: string }, locationId: s
   return prices[locationId] ?? null
 }
 
-function allergensOf(json: string): Allergen[] {
-  const parsed = AllergenList.safeParse(JSON.parse(json))
-  return parsed.success ? parsed.data : []
-}
 
 /**
  * The caps on one sale at this canteen, as the server last sent them with the location (its
