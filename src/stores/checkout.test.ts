@@ -5,7 +5,12 @@ import { RpcCallError } from '../api/errors'
 import { IN_FLIGHT_KEY, memoryStorage } from './in-flight'
 
 /** The till core as the screen sees it: each test says how it answers. */
-const core = vi.hoisted(() => ({ answer: (_method: string, _args: unknown): unknown => null, calls: [] as { method: string; args: unknown }[] }))
+const core = vi.hoisted(() => ({
+  answer: (_method: string, _args: unknown): unknown => null,
+  calls: [] as { method: string; args: unknown }[],
+  /** The store's listeners of core events (data.changed), to fire them as the core would. */
+  listeners: new Map<string, ((payload: unknown) => void)[]>(),
+}))
 vi.mock('../api', async () => {
   const errors = await import('../api/errors')
   return {
@@ -14,7 +19,10 @@ vi.mock('../api', async () => {
         core.calls.push({ method, args })
         return core.answer(method, args)
       },
-      on: () => () => {},
+      on: (event: string, fn: (payload: unknown) => void) => {
+        core.listeners.set(event, [...(core.listeners.get(event) ?? []), fn])
+        return () => {}
+      },
       onConnection: () => () => {},
       onFault: () => () => {},
       onAnswer: () => () => {},
@@ -40,6 +48,7 @@ beforeEach(() => {
   checkoutDeps.storage = () => storage
   checkoutDeps.newSaleId = () => `00000000-0000-4000-8000-00000000000${++ids}`
   core.calls = []
+  core.listeners.clear()
 })
 
 async function counterWithLunch() {
@@ -129,5 +138,23 @@ describe('the sale id of a basket attempt', () => {
     const [first, second] = saleIdsSent()
     expect(second).toBe(first)
     expect(storage.data.has(IN_FLIGHT_KEY)).toBe(false)
+  })
+})
+
+describe('a card whose photo arrives while it is being read', () => {
+  it('is read again once the lookup answers, so the photo is shown', async () => {
+    // The core answers the lookup without the photo and fetches it; the photo's data.changed
+    // comes before the lookup's answer is in the store.
+    let answerLookup!: (value: unknown) => void
+    core.answer = (method) => (method === 'card.lookup' ? new Promise((r) => (answerLookup = r)) : [])
+    const checkout = useCheckoutStore()
+    const presenting = checkout.presentCard('DEMO0001')
+    await nextTick()
+    for (const fn of core.listeners.get('data.changed') ?? []) fn({ entities: ['photo'] })
+    core.answer = (method) => (method === 'card.lookup' ? { ok: true, card: { ...card, photo: 'data:image/jpeg;base64,AA==' } } : [])
+    answerLookup({ ok: true, card })
+    await presenting
+    await vi.waitFor(() => expect(checkout.card?.photo).toBe('data:image/jpeg;base64,AA=='))
+    expect(core.calls.filter((c) => c.method === 'card.lookup')).toHaveLength(2)
   })
 })

@@ -94,6 +94,9 @@ export const useCheckoutStore = defineStore('checkout', () => {
     basket.add(product)
   }
 
+  /** A data.changed that came while a card lookup was under way (refreshCard). */
+  let changedWhileLooking = false
+
   async function presentCard(raw: string): Promise<void> {
     settle()
     flaggedProductId.value = null
@@ -115,7 +118,12 @@ export const useCheckoutStore = defineStore('checkout', () => {
     } catch {
       if (token === lookupToken) card.value = null
     } finally {
-      if (token === lookupToken) looking.value = false
+      if (token === lookupToken) {
+        looking.value = false
+        // Data changed while the card was being read (its photo arrived): read it again.
+        if (changedWhileLooking) void refreshCard()
+        changedWhileLooking = false
+      }
     }
   }
 
@@ -304,8 +312,13 @@ export const useCheckoutStore = defineStore('checkout', () => {
 
   /** A quiet re-read of the card on the counter, e.g. a parent blocked it a second ago. */
   async function refreshCard(): Promise<void> {
+    if (looking.value) {
+      // The answer on its way may predate the change (a photo fetched as the card was read).
+      changedWhileLooking = true
+      return
+    }
     const current = card.value
-    if (current === null || outcome.value !== null || looking.value) return
+    if (current === null || outcome.value !== null) return
     const token = lookupToken
     try {
       const found = await api.call('card.lookup', { cardNumber: current.cardNumber, refresh: true })
