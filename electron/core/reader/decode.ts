@@ -1,7 +1,8 @@
 /**
  * Decodes the key reports of a keyboard-class card reader (boot keyboard reports, read through
  * node-hid: hidraw on Linux, or a reader in HID data mode) into the text it "types". Pure: bytes
- * and times in, reads out; the device, its timers and the clock live in hid.ts.
+ * and times in, reads out; the device, its timers and the clock live in hid.ts. A reader in
+ * HID-POS mode (usage page 0x8C) sends whole codes instead: `hidpos.ts`.
  *
  * Why each rule:
  * - A key counts when it goes *down*: a usage present in this report and absent from the previous
@@ -29,7 +30,18 @@ export interface DecoderOptions {
 }
 
 export type DiscardReason = 'rollover' | 'garbage' | 'too-long' | 'incomplete'
-export type DecodeEvent = { kind: 'read'; text: string } | { kind: 'discarded'; reason: DiscardReason }
+/** A read, with its AIM symbology identifier when the reader says one (HID-POS: ']E0' is EAN-13). */
+export type DecodeEvent = { kind: 'read'; text: string; symbology?: string } | { kind: 'discarded'; reason: DiscardReason }
+
+/** What hid.ts asks of a decoder, whichever way the device reports. */
+export interface ReportDecoder {
+  /** True while a read is under way (a timer should call `idle` after the gap). */
+  readonly reading: boolean
+  /** One chunk of bytes as the device delivered it, at time `at` (ms). */
+  push(chunk: Uint8Array, at: number): DecodeEvent[]
+  /** Time passes with no report. */
+  idle(at: number): DecodeEvent[]
+}
 
 const BOOT_REPORT = 8
 const ROLLOVER = 0x01
@@ -56,7 +68,7 @@ export function usageChar(usage: number, shift: boolean): string | null {
   return null
 }
 
-export class KeyboardReportDecoder {
+export class KeyboardReportDecoder implements ReportDecoder {
   private previous: number[] = []
   private text = ''
   private spoiled: DiscardReason | null = null

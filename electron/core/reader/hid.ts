@@ -1,7 +1,8 @@
 /**
  * A USB card reader read in the core through node-hid: readers in HID data mode on any OS, and
  * keyboard-class readers on Linux through hidraw (the udev rule in resources/linux lets the
- * till's user open them). The bytes are decoded by `decode.ts`; this file owns the device's life.
+ * till's user open them). The bytes are decoded by `decode.ts` (key reports) or, for a device
+ * in HID-POS mode (usage page 0x8C), by `hidpos.ts`; this file owns the device's life.
  *
  * Off the sale path: finding the device uses node-hid's `devicesAsync` and opening it
  * `HIDAsync.open`, both of which do their USB work on a worker thread, and the search runs
@@ -11,13 +12,17 @@
  */
 import { EventEmitter } from 'node:events'
 import { z } from 'zod'
-import type { ReaderDevice, ReaderState } from '../api/areas/reader'
-import { KeyboardReportDecoder, type DecoderOptions, type DiscardReason } from './decode'
+import type { ReaderDevice, ReaderMode, ReaderState } from '../api/areas/reader'
+import { KeyboardReportDecoder, type DecodeEvent, type DecoderOptions, type DiscardReason, type ReportDecoder } from './decode'
+import { HID_POS_USAGE_PAGE, HidPosDecoder } from './hidpos'
 import type { CardReader } from './reader'
+
+/** A device as node-hid lists it; its mode is derived here (`withMode`), never taken from outside. */
+export type HidDeviceInfo = Omit<ReaderDevice, 'mode'>
 
 /** What the core asks of node-hid; tests pass a fake. */
 export interface HidBackend {
-  devices(): Promise<ReaderDevice[]>
+  devices(): Promise<HidDeviceInfo[]>
   open(path: string): Promise<HidHandle>
 }
 export interface HidHandle {
@@ -26,12 +31,28 @@ export interface HidHandle {
   close(): Promise<void> | void
 }
 
-/** Which device to open: vendor and product from the settings; the path and interface as a preference. */
+/** Which device to open: vendor and product from the settings; the path, interface and usage page as a preference. */
 export interface HidTarget {
   vendorId: number
   productId: number
   path: string | null
   interface: number | null
+  usagePage: number | null
+}
+
+export function readerMode(d: Pick<ReaderDevice, 'usagePage' | 'usage'>): ReaderMode {
+  if (d.usagePage === HID_POS_USAGE_PAGE) return 'hid-pos'
+  if (d.usagePage === 0x01 && d.usage === 0x06) return 'keyboard'
+  return 'other'
+}
+
+export function withMode(d: HidDeviceInfo): ReaderDevice {
+  return { ...d, mode: readerMode(d) }
+}
+
+/** The decoder for the device opened: scanned-data reports for HID-POS, key reports for the rest. */
+function decoderFor(device: ReaderDevice | null, options: DecoderOptions): ReportDecoder {
+  return device?.mode === 'hid-pos' ? new HidPosDecoder({ gapMs: options.gapMs, maxLength: options.maxLength }) : new KeyboardReportDecoder(options)
 }
 
 // HID data crosses a trust boundary: a report is bytes from a device we do not control.
@@ -69,9 +90,15 @@ export async function loadNodeHid(): Promise<HidBackend | null> {
   }
 }
 
-/** The device to open among those present: the same path if it is still there, else the same ids (and interface). */
+/**
+ * The device to open among those present: the same path if it is still there, else the same ids
+ * (and interface). Among collections of the same ids, those of the chosen usage page first, so a
+ * scanner listed as keyboard and HID-POS comes back in the mode chosen.
+ */
 export function pickDevice(devices: readonly ReaderDevice[], target: HidTarget): ReaderDevice | null {
-  const same = devices.filter((d) => d.vendorId === target.vendorId && d.productId === target.productId)
+  const ids = devices.filter((d) => d.vendorId === target.vendorId && d.productId === target.productId)
+  const samePage = ids.filter((d) => target.usagePage !== null && d.usagePage === target.usagePage)
+  const same = samePage.length > 0 ? samePage : ids
   return (
     same.find((d) => target.path !== null && d.path === target.path) ??
     same.find((d) => target.interface !== null && d.interface === target.interface) ??
@@ -100,7 +127,7 @@ export class HidReader extends EventEmitter implements CardReader {
   private handle: HidHandle | null = null
   private target: HidTarget | null = null
   private decoderOptions: DecoderOptions = { terminator: 'enter', gapMs: 100 }
-  private decoder = new KeyboardReportDecoder(this.decoderOptions)
+  private decoder: ReportDecoder = new KeyboardReportDecoder(this.decoderOptions)
   private searchTimer: NodeJS.Timeout | null = null
   private gapTimer: NodeJS.Timeout | null = null
   private searching = false
@@ -119,7 +146,7 @@ export class HidReader extends EventEmitter implements CardReader {
     this.generation++
     this.target = target
     this.decoderOptions = decoder
-    this.decoder = new KeyboardReportDecoder(decoder)
+    this.decoder = decoderFor(null, decoder)
     void this.release()
     if (target) this.schedule(0)
     else this.setState('disconnected')
@@ -146,7 +173,7 @@ export class HidReader extends EventEmitter implements CardReader {
         this.setState('unavailable')
         return
       }
-      const device = pickDevice(await backend.devices(), target)
+      const device = pickDevice((await backend.devices()).map(withMode), target)
       if (generation !== this.generation) return
       if (!device) {
         this.setState('disconnected')
@@ -177,7 +204,7 @@ export class HidReader extends EventEmitter implements CardReader {
   private attach(handle: HidHandle, device: ReaderDevice): void {
     this.handle = handle
     this.device = device
-    this.decoder = new KeyboardReportDecoder(this.decoderOptions)
+    this.decoder = decoderFor(device, this.decoderOptions)
     handle.on('data', (data) => this.onChunk(data))
     handle.on('error', (err) => {
       // Unplugged (or the OS took it): close, then look for it again.
@@ -211,9 +238,9 @@ export class HidReader extends EventEmitter implements CardReader {
     this.gapTimer.unref?.()
   }
 
-  private deliver(events: ReturnType<KeyboardReportDecoder['push']>): void {
+  private deliver(events: DecodeEvent[]): void {
     for (const e of events) {
-      if (e.kind === 'read') this.emit('card', e.text)
+      if (e.kind === 'read') this.emit('card', e.text, e.symbology ?? null)
       else this.emit('discarded', e.reason)
     }
   }

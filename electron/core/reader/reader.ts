@@ -9,7 +9,8 @@ import type { DiscardReason } from './decode'
  */
 export interface CardReader {
   readonly state: ReaderState
-  on(event: 'card', listener: (raw: string) => void): this
+  /** `symbology`: the AIM identifier a HID-POS reader sends with a code (']E0' EAN-13), else null. */
+  on(event: 'card', listener: (raw: string, symbology: string | null) => void): this
   on(event: 'state', listener: (state: ReaderState) => void): this
   /** A read that could not be decoded (a spoiled report sequence); the cashier scans again. */
   on(event: 'discarded', listener: (reason: DiscardReason) => void): this
@@ -21,7 +22,7 @@ export class SimulatedReader extends EventEmitter implements CardReader {
 
   /** What the device would send when a card is held to it. */
   present(raw: string): void {
-    this.emit('card', raw)
+    this.emit('card', raw, null)
   }
 
   close(): void {

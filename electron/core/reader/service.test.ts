@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EventName, Events } from '../api/contract'
-import type { ReaderConfigInput, ReaderDevice } from '../api/areas/reader'
+import type { ReaderConfigInput } from '../api/areas/reader'
 import { openDb, type Db } from '../store/db'
-import type { HidBackend, HidHandle } from './hid'
+import { setSetting } from '../store/settings'
+import type { HidBackend, HidDeviceInfo, HidHandle } from './hid'
+import { DATA_BYTES, REPORT_BYTES } from './hidpos'
 import { ReaderService } from './service'
 
 const cleanups: (() => void)[] = []
@@ -25,8 +27,8 @@ function freshDb(): Db {
   return db
 }
 
-const READER: ReaderDevice = { vendorId: 0x0c27, productId: 0x3bfa, product: 'pcProx', manufacturer: 'RF IDeas', path: '/dev/hidraw3', interface: 0, usagePage: 1, usage: 6 }
-const KEYBOARD: ReaderDevice = { vendorId: 0x046d, productId: 0xc31c, product: 'USB Keyboard', manufacturer: 'Logitech', path: '/dev/hidraw0', interface: 0, usagePage: 1, usage: 6 }
+const READER: HidDeviceInfo = { vendorId: 0x0c27, productId: 0x3bfa, product: 'pcProx', manufacturer: 'RF IDeas', path: '/dev/hidraw3', interface: 0, usagePage: 1, usage: 6 }
+const KEYBOARD: HidDeviceInfo = { vendorId: 0x046d, productId: 0xc31c, product: 'USB Keyboard', manufacturer: 'Logitech', path: '/dev/hidraw0', interface: 0, usagePage: 1, usage: 6 }
 
 class FakeHandle extends EventEmitter implements HidHandle {
   closed = false
@@ -37,12 +39,12 @@ class FakeHandle extends EventEmitter implements HidHandle {
 
 /** A USB bus the test plugs devices into and out of. */
 class FakeUsb implements HidBackend {
-  present: ReaderDevice[] = []
+  present: HidDeviceInfo[] = []
   handles: FakeHandle[] = []
   listing = 0
   maxConcurrentListing = 0
   refuse: string | null = null
-  async devices(): Promise<ReaderDevice[]> {
+  async devices(): Promise<HidDeviceInfo[]> {
     this.listing++
     this.maxConcurrentListing = Math.max(this.maxConcurrentListing, this.listing)
     await new Promise((r) => setTimeout(r, 15))
@@ -95,6 +97,36 @@ function swipe(handle: FakeHandle, text: string): void {
     handle.emit('data', RELEASE)
   }
 }
+
+/** A scanner in HID-POS mode: its bar code scanner collection (usage page 0x8C, usage 2). */
+const SCANNER: HidDeviceInfo = { vendorId: 0x0c2e, productId: 0x0b87, product: 'Voyager 1450g', manufacturer: 'Honeywell', path: '/dev/hidraw5', interface: 0, usagePage: 0x8c, usage: 0x02 }
+
+/**
+ * Scanned-data reports for `text` as a Honeywell in HID-POS mode sends them (layout in hidpos.ts:
+ * id 0x02, length, AIM identifier, 56 data bytes, code id, reserved, "continued" bit), split into
+ * parts of `split` bytes.
+ */
+function scannedReports(text: string, aim: string, split = DATA_BYTES): Buffer[] {
+  const parts: string[] = []
+  for (let i = 0; i < text.length; i += split) parts.push(text.slice(i, i + split))
+  return parts.map((part, i) => {
+    const report = Buffer.alloc(REPORT_BYTES)
+    report[0] = 0x02
+    report[1] = part.length
+    report.write(aim, 2, 'latin1')
+    report.write(part, 5, 'latin1')
+    report[63] = i < parts.length - 1 ? 1 : 0
+    return report
+  })
+}
+
+const chooseScanner = (over: Partial<ReaderConfigInput> = {}): ReaderConfigInput => ({
+  device: { vendorId: SCANNER.vendorId, productId: SCANNER.productId, path: SCANNER.path, interface: 0, product: 'Voyager 1450g', usagePage: 0x8c },
+  terminator: 'enter',
+  gapMs: 100,
+  normalisation: { prints: 'text', reverseBytes: false, uidBytes: null, output: 'hex' },
+  ...over,
+})
 
 const chooseReader = (over: Partial<ReaderConfigInput> = {}): ReaderConfigInput => ({
   device: { vendorId: READER.vendorId, productId: READER.productId, path: READER.path, interface: 0, product: 'pcProx' },
@@ -253,5 +285,95 @@ describe('the card reader service', () => {
       { kind: 'unreadable', reason: 'garbage' },
     ])
     expect(sent.some((e) => e.event === 'reader.card')).toBe(false)
+  })
+
+  it('lists each device with the way it is read: keyboard, HID-POS or other', async () => {
+    const usb = new FakeUsb()
+    const mouse: HidDeviceInfo = { vendorId: 0x046d, productId: 0xc077, product: 'Mouse', manufacturer: 'Logitech', path: '/dev/hidraw1', interface: 0, usagePage: 1, usage: 2 }
+    usb.present = [READER, SCANNER, mouse]
+    const { s } = service(freshDb(), usb)
+    const { devices } = await s.devices()
+    expect(devices.map((d) => [d.product, d.mode])).toEqual([
+      ['Mouse', 'other'],
+      ['pcProx', 'keyboard'],
+      ['Voyager 1450g', 'hid-pos'],
+    ])
+  })
+
+  it('reads a scanner in HID-POS mode to the same place as a keyboard reader, normalised per reader', async () => {
+    const usb = new FakeUsb()
+    usb.present = [READER, SCANNER]
+    const { s, sent } = service(freshDb(), usb)
+    await s.configure(chooseScanner({ normalisation: { prints: 'hex', reverseBytes: true, uidBytes: 4, output: 'hex' } }))
+    await until('connected', () => s.state() === 'connected')
+    expect((await s.status()).open).toMatchObject({ path: SCANNER.path, mode: 'hid-pos' })
+    const handle = usb.open_ as FakeHandle
+
+    for (const report of scannedReports('1C3BA204', ']A0')) handle.emit('data', report)
+    expect(sent).toContainEqual({ event: 'reader.card', payload: { cardNumber: '04A23B1C' } })
+    expect(sent).toContainEqual({ event: 'reader.read', payload: expect.objectContaining({ source: 'hid', raw: '1C3BA204', outcome: { kind: 'card', cardNumber: '04A23B1C' } }) })
+
+    // A product barcode split over two reports is the product, not a card.
+    const cards = sent.filter((e) => e.event === 'reader.card').length
+    for (const report of scannedReports('5790000000012', ']E0', 7)) handle.emit('data', report)
+    expect(sent.at(-1)).toEqual({ event: 'reader.read', payload: expect.objectContaining({ outcome: { kind: 'product', barcode: '5790000000012', productId: 'p-water', productName: 'Vand' } }) })
+    expect(sent.filter((e) => e.event === 'reader.card')).toHaveLength(cards)
+
+    // Key reports are not what this device speaks: a boot-keyboard report is no read at all.
+    const before = sent.length
+    swipe(handle, '4711\n')
+    expect(sent.slice(before).filter((e) => e.event === 'reader.card' || e.event === 'reader.read')).toEqual([])
+  })
+
+  it('reports a HID-POS read it cannot trust (a lying length byte, a lost final part) and emits no card', async () => {
+    const usb = new FakeUsb()
+    usb.present = [SCANNER]
+    const { s, sent } = service(freshDb(), usb)
+    await s.configure(chooseScanner({ gapMs: 30 }))
+    await until('connected', () => s.state() === 'connected')
+    const handle = usb.open_ as FakeHandle
+    const [lying] = scannedReports('0012345678', ']A0')
+    ;(lying as Buffer)[1] = 200
+    handle.emit('data', lying)
+    const [first] = scannedReports('0012345678', ']A0', 5)
+    handle.emit('data', first)
+    await until('the gap ends the split read', () => sent.filter((e) => e.event === 'reader.read').length === 2)
+    const reads = sent.filter((e) => e.event === 'reader.read').map((e) => (e.payload as { outcome: unknown }).outcome)
+    expect(reads).toEqual([
+      { kind: 'unreadable', reason: 'garbage' },
+      { kind: 'unreadable', reason: 'incomplete' },
+    ])
+    expect(sent.some((e) => e.event === 'reader.card')).toBe(false)
+  })
+
+  it('opens the HID-POS collection chosen again after a replug, not the same scanner\'s keyboard collection', async () => {
+    const usb = new FakeUsb()
+    // Windows lists one entry per top-level collection, with the same ids and interface.
+    const asKeyboard: HidDeviceInfo = { ...SCANNER, path: 'kbd-1', usagePage: 1, usage: 6 }
+    usb.present = [asKeyboard, { ...SCANNER, path: 'pos-1' }]
+    const { s, sent } = service(freshDb(), usb)
+    await s.configure(chooseScanner({ device: { vendorId: SCANNER.vendorId, productId: SCANNER.productId, path: 'pos-1', interface: 0, product: 'Voyager 1450g', usagePage: 0x8c } }))
+    await until('connected', () => s.state() === 'connected')
+
+    usb.present = [{ ...asKeyboard, path: 'kbd-2' }, { ...SCANNER, path: 'pos-2' }]
+    ;(usb.open_ as FakeHandle).emit('error', new Error('could not read from HID device'))
+    await until('reconnected', () => s.state() === 'connected' && usb.handles.length === 2)
+    expect((await s.status()).open).toMatchObject({ path: 'pos-2', mode: 'hid-pos' })
+    for (const report of scannedReports('DEMO0004', ']A0')) (usb.open_ as FakeHandle).emit('data', report)
+    expect(sent).toContainEqual({ event: 'reader.card', payload: { cardNumber: 'DEMO0004' } })
+  })
+
+  it('opens a reader chosen by an older version, whose saved choice has no usage page', async () => {
+    const db = freshDb()
+    const { device, ...rest } = chooseReader()
+    const { normalisation, ...stored } = rest
+    setSetting(db, 'reader_config', JSON.stringify({ ...stored, device, normalisations: { 'usb:0c27:3bfa': normalisation } }))
+    const usb = new FakeUsb()
+    usb.present = [KEYBOARD, READER]
+    const { s, sent } = service(db, usb)
+    expect((await s.status()).config.device).toEqual(device)
+    await until('connected', () => s.state() === 'connected')
+    swipe(usb.open_ as FakeHandle, 'DEMO0005\n')
+    expect(sent).toContainEqual({ event: 'reader.card', payload: { cardNumber: 'DEMO0005' } })
   })
 })

@@ -1,5 +1,6 @@
 /**
- * The till's card reading, whatever reads the card: the chosen USB reader (hid.ts), the
+ * The till's card reading, whatever reads the card: the chosen USB reader (hid.ts; key reports
+ * or, for a reader in HID-POS mode, scanned-data reports, chosen by the device's usage page), the
  * renderer's keyboard wedge, or the development panel's simulated reader. Every read takes the
  * same road: a valid product barcode the catalogue knows is a product; anything else is
  * normalised the way this reader prints cards, then checked as a card number. The settings (which
@@ -22,7 +23,7 @@ import {
 import type { Clock } from '../clock'
 import type { Db } from '../store/db'
 import { getSetting, setSetting } from '../store/settings'
-import { HidReader, loadNodeHid, type HidBackend } from './hid'
+import { HidReader, loadNodeHid, withMode, type HidBackend } from './hid'
 import { AS_READ, Normalisation, normaliseCard } from './normalise'
 import { SimulatedReader } from './reader'
 
@@ -85,6 +86,8 @@ export class ReaderService {
 
     this.hid = opts.usb ? new HidReader({ backend: this.backend, now: () => opts.clock.now().getTime(), pollMs: opts.pollMs, log: opts.log }) : null
     if (this.hid) {
+      // A HID-POS read also says its symbology; a product is still told from a card by the
+      // catalogue, the same for every reader, so only the text goes on.
       this.hid.on('card', (raw) => this.handle('hid', raw))
       this.hid.on('discarded', (reason) => this.report('hid', '', { kind: 'unreadable', reason }))
       this.hid.on('state', () => opts.emit('reader.state', this.state()))
@@ -110,7 +113,7 @@ export class ReaderService {
   async devices(): Promise<{ usbAvailable: boolean; devices: ReaderDevice[] }> {
     const backend = this.hid ? await this.backend() : null
     if (!backend) return { usbAvailable: false, devices: [] }
-    const devices = await backend.devices()
+    const devices = (await backend.devices()).map(withMode)
     return { usbAvailable: true, devices: devices.sort((a, b) => (a.product ?? '').localeCompare(b.product ?? '') || a.path.localeCompare(b.path)) }
   }
 
@@ -140,7 +143,7 @@ export class ReaderService {
 
   private applyToHid(): void {
     const d = this.config.device
-    this.hid?.configure(d ? { vendorId: d.vendorId, productId: d.productId, path: d.path, interface: d.interface } : null, { terminator: this.config.terminator, gapMs: this.config.gapMs })
+    this.hid?.configure(d ? { vendorId: d.vendorId, productId: d.productId, path: d.path, interface: d.interface, usagePage: d.usagePage ?? null } : null, { terminator: this.config.terminator, gapMs: this.config.gapMs })
   }
 
   private publicConfig(): ReaderConfigInput {

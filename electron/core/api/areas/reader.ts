@@ -15,6 +15,13 @@ import { cardNumber, noArgs } from './area'
  */
 export type ReaderState = 'connected' | 'disconnected' | 'no-access' | 'unavailable' | 'wedge' | 'simulated'
 
+/**
+ * How the core reads a device, from its HID usage: keyboard (generic desktop page, usage 6) by
+ * key reports; hid-pos (usage page 0x8C, bar code scanner) by scanned-data reports; other
+ * (vendor "HID data" modes, unknown) by key reports, as a keyboard.
+ */
+export type ReaderMode = 'keyboard' | 'hid-pos' | 'other'
+
 /** A USB HID device as the core lists it. */
 export interface ReaderDevice {
   vendorId: number
@@ -25,6 +32,7 @@ export interface ReaderDevice {
   interface: number | null
   usagePage: number | null
   usage: number | null
+  mode: ReaderMode
 }
 
 const usbId = z.number().int().min(0).max(0xffff)
@@ -38,6 +46,12 @@ export const ChosenDevice = z
     interface: z.number().int().min(-1).max(255).nullable(),
     /** The name it had when chosen, to show while it is unplugged. */
     product: z.string().max(200).nullable(),
+    /**
+     * The HID usage page of the collection chosen: a scanner may list a keyboard and a HID-POS
+     * collection under the same ids, and a replug must open the same one. Absent in settings
+     * saved before it was kept.
+     */
+    usagePage: z.number().int().min(0).max(0xffff).nullable().optional(),
   })
   .strict()
 export type ChosenDevice = z.infer<typeof ChosenDevice>
