@@ -379,6 +379,12 @@ export const OrderData = z.object({
   payment: z.enum(['canteen-card', 'payment-card']),
   total: ore.min(0),
   captureAt: isoInstant.nullable(),
+  /** The pickup time the parent chose ('HH:MM', Copenhagen); null: for the day. Absent from a server before pickup times. */
+  pickupTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .nullable()
+    .optional(),
   lines: z.array(
     z.object({
       lineNo: z.number().int().min(1),

@@ -30,23 +30,23 @@ async function story(creditUncollected: boolean) {
   const { f, till } = canteen
   const settings = await api(s.server, 'PUT', `/admin/locations/${f.locationId}/order-settings`, {
     token: s.server.adminToken,
-    body: { productIds: [f.products.bun.productId, f.products.cola.productId], creditUncollected },
+    body: { productIds: [f.products.bun.productId, f.products.cola.productId], creditUncollected, pickupTimes: ['11:00', '12:30'] },
   })
   expect(settings.status).toBe(200)
   const token = await signInGuardian(s.server, f.data.guardians[0]!.id)
-  const order = async (lines: { productId: string; quantity: number }[]) => {
+  const order = async (pickupTime: string, lines: { productId: string; quantity: number }[]) => {
     const r = await api(s.server, 'POST', `/guardian/accounts/${f.alice.accountId}/orders`, {
       token,
-      body: { locationId: f.locationId, day: '2026-11-24', lines, payment: { kind: 'canteen-card' }, idempotencyKey: `key-${uniqueSuffix()}` },
+      body: { locationId: f.locationId, day: '2026-11-24', lines, pickupTime, payment: { kind: 'canteen-card' }, idempotencyKey: `key-${uniqueSuffix()}` },
     })
     expect(r.status).toBe(201)
     return r.body as { id: string; number: number }
   }
-  const first = await order([
+  const first = await order('12:30', [
     { productId: f.products.bun.productId, quantity: 2 },
     { productId: f.products.cola.productId, quantity: 1 },
   ])
-  const second = await order([{ productId: f.products.bun.productId, quantity: 1 }])
+  const second = await order('11:00', [{ productId: f.products.bun.productId, quantity: 1 }])
   s.clock.set(TUESDAY_NOON)
   const pushed = await pushAs(s.server, till, [handout(1, first.id, f, [{ lineNo: 1, quantity: 2 }])])
   expect(pushed.body.results[0].status).toBe('applied')
@@ -54,8 +54,8 @@ async function story(creditUncollected: boolean) {
   return { f, m, first, second }
 }
 
-type Line = { number: number; holderName: string; name: string; left: number; amount: number }
-const brief = (lines: Line[]) => lines.map((l) => [l.number, l.holderName, l.name, l.left, l.amount])
+type Line = { number: number; pickupTime: string | null; holderName: string; name: string; left: number; amount: number }
+const brief = (lines: Line[]) => lines.map((l) => [l.number, l.pickupTime, l.holderName, l.name, l.left, l.amount])
 
 describe('the manager’s list of order lines not picked up', () => {
   it('lists what was not handed out, not what was, with the canteen’s credit setting; today by default', async () => {
@@ -64,8 +64,8 @@ describe('the manager’s list of order lines not picked up', () => {
     expect(r.status).toBe(200)
     expect(r.body).toMatchObject({ day: '2026-11-24', locationId: f.locationId, credited: true, pickupEnd: '14:00' })
     expect(brief(r.body.lines)).toEqual([
-      [first.number, 'Alice Andersen', 'Cola', 1, f.products.cola.unitPrice],
-      [second.number, 'Alice Andersen', 'Bolle med ost', 1, f.products.bun.unitPrice],
+      [first.number, '12:30', 'Alice Andersen', 'Cola', 1, f.products.cola.unitPrice],
+      [second.number, '11:00', 'Alice Andersen', 'Bolle med ost', 1, f.products.bun.unitPrice],
     ])
     expect(r.body.lines[0].orderId).toBe(first.id)
     // No day: today in Copenhagen (the clock says Tuesday noon).

@@ -5,10 +5,10 @@
  * answer leaves.
  *
  *   GET  /admin/locations/:id/order-settings                 OrderSettings
- *   PUT  /admin/locations/:id/order-settings                 { productIds?, cutoffs?, pickupEnd?, creditUncollected? }
+ *   PUT  /admin/locations/:id/order-settings                 { productIds?, cutoffs?, pickupEnd?, pickupTimes?, creditUncollected? }
  *   PUT  /admin/locations/:id/closed-days/:day               { reason }     (DELETE: open again)
  *   GET  /admin/locations/:id/orders?day=                    { orders: OrderView[] }
- *   GET  /admin/locations/:id/preparation?day=               { day, products: PreparationRow[] }
+ *   GET  /admin/locations/:id/preparation?day=               { day, products: PreparationRow[], times: PreparationTime[] }
  *   GET  /admin/locations/:id/uncollected?day=               { day, lines: UncollectedLine[] }
  *   POST /admin/locations/:id/uncollected/close              { day } -> WindowClosed (credits once, if the canteen says so)
  */
@@ -20,7 +20,7 @@ import { audit } from '../platform/audit'
 import { adminOf, requireAdmin, type AdminAuth } from '../platform/auth'
 import type { ServerContext } from '../platform/context'
 import { HttpError, badRequest, parseInput } from '../platform/errors'
-import { orderSettings, preparationList, setClosedDay, setOrderSettings } from './admin'
+import { MAX_PICKUP_TIMES, orderSettings, preparationByTime, preparationList, setClosedDay, setOrderSettings } from './admin'
 import { ordersOfDay } from './view'
 import { closePickupWindow, uncollectedLines } from './window'
 
@@ -32,6 +32,7 @@ const SettingsRequest = z
     productIds: z.array(z.string().min(1).max(64)).max(500).optional(),
     cutoffs: z.array(z.object({ weekday: z.number().int(), daysBefore: z.number().int(), time: z.string().max(5) }).strict()).max(7).optional(),
     pickupEnd: z.string().max(5).optional(),
+    pickupTimes: z.array(z.string().max(5)).max(50).optional(),
     creditUncollected: z.boolean().optional(),
   })
   .strict()
@@ -42,6 +43,8 @@ const refusals: Record<string, () => HttpError> = {
   'product-unknown': () => new HttpError(400, 'product-unknown', 'a product that is not the municipality’s or has no price at this canteen'),
   'cutoff-invalid': () => new HttpError(400, 'cutoff-invalid', 'a cut-off is { weekday 1–7 (once each), daysBefore 0–14, time HH:MM }'),
   'time-invalid': () => new HttpError(400, 'time-invalid', 'a time is HH:MM'),
+  'pickup-times-invalid': () =>
+    new HttpError(400, 'pickup-times-invalid', `pickup times are HH:MM, each once, at most ${MAX_PICKUP_TIMES}, each before the pickup window's end (pickupEnd)`),
   'day-invalid': () => new HttpError(400, 'day-invalid', 'a day is YYYY-MM-DD'),
 }
 const fail = (reason: string): never => {
@@ -120,7 +123,7 @@ export async function orderAdminRoutes(app: FastifyInstance, opts: { ctx: Server
   app.get('/admin/locations/:id/preparation', async (request) => {
     const c = await canteen(request)
     const { day } = parseInput(DayQuery, request.query, 'day')
-    return { day, products: await preparationList(ctx.db, c.locationId, day) }
+    return { day, products: await preparationList(ctx.db, c.locationId, day), times: await preparationByTime(ctx.db, c.locationId, day) }
   })
 
   app.get('/admin/locations/:id/uncollected', async (request) => {

@@ -41,6 +41,8 @@ export interface CheckoutInput {
   locationId: string
   day: string
   lines: { productId: string; quantity: number }[]
+  /** One of the canteen's pickup times ('HH:MM') when it has times; absent or null when it has none. */
+  pickupTime?: string | null
   payment: { kind: 'canteen-card' } | { kind: 'payment-card'; cardToken: string; acceptedTermsVersion: string }
   idempotencyKey: string
 }
@@ -56,7 +58,11 @@ export type CheckoutRefusal =
   | 'payments-off'
   | 'terms-not-accepted'
   | 'numbers-exhausted'
+  | PickupTimeRefusal
   | DeclineReason
+
+/** required: the canteen has times and none was chosen; unknown: not one of them; not-offered: the canteen has none. */
+export type PickupTimeRefusal = 'pickup-time-required' | 'pickup-time-unknown' | 'pickup-time-not-offered'
 
 /** The first order number of a canteen's day; numbers run 101, 102, … 999 (three digits, easy to say). */
 export const FIRST_ORDER_NUMBER = 101
@@ -95,7 +101,7 @@ async function pickupDaySpent(tx: Tx, accountId: string, day: string) {
 }
 
 /** Basket → priced lines from the canteen's menu, or why not; the rules of the day and the cut-off at `tx.now`. */
-async function priced(tx: Tx, account: LinkedAccount, input: CheckoutInput): Promise<Result<{ lines: PricedLine[]; cutoffAt: Date }, CheckoutRefusal>> {
+async function priced(tx: Tx, account: LinkedAccount, input: CheckoutInput): Promise<Result<{ lines: PricedLine[]; cutoffAt: Date; pickupTime: string | null }, CheckoutRefusal>> {
   const ids = input.lines.map((l) => l.productId)
   if (input.lines.length === 0 || new Set(ids).size !== ids.length || input.lines.some((l) => !Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > MAX_LINE_QUANTITY)) {
     return refuse('basket-invalid')
@@ -120,12 +126,20 @@ async function priced(tx: Tx, account: LinkedAccount, input: CheckoutInput): Pro
     if (!p) return refuse('product-unknown')
     lines.push({ productId: p.id, name: p.name, categoryId: p.categoryId, quantity: l.quantity, unitPrice: p.price })
   }
-  return ok({ lines, cutoffAt: new Date(menu.value.cutoffAt) })
+  // After what the basket holds (an allergen, an unknown product say more). The canteen's list as
+  // it stands now, read in this transaction: a time the kiosk showed before the canteen removed
+  // it is refused, and no order, ledger row or payment follows.
+  const times = menu.value.pickupTimes
+  const chosen = input.pickupTime ?? null
+  if (times.length === 0 && chosen !== null) return refuse('pickup-time-not-offered')
+  if (times.length > 0 && chosen === null) return refuse('pickup-time-required')
+  if (chosen !== null && !times.includes(chosen)) return refuse('pickup-time-unknown')
+  return ok({ lines, cutoffAt: new Date(menu.value.cutoffAt), pickupTime: chosen })
 }
 
 async function insertOrder(
   tx: Tx,
-  o: { id: string; account: LinkedAccount; g: GuardianPrincipal; input: CheckoutInput; lines: PricedLine[]; cutoffAt: Date; status: string; key: string },
+  o: { id: string; account: LinkedAccount; g: GuardianPrincipal; input: CheckoutInput; lines: PricedLine[]; cutoffAt: Date; pickupTime: string | null; status: string; key: string },
 ): Promise<Result<number, 'numbers-exhausted'>> {
   const { rows } = await tx.query<{ next: number }>('SELECT coalesce(max(number), $3 - 1) + 1 AS next FROM orders WHERE location_id = $1 AND pickup_day = $2::date', [
     o.input.locationId,
@@ -137,8 +151,8 @@ async function insertOrder(
   const total = o.lines.reduce((n, l) => n + l.quantity * l.unitPrice, 0)
   await tx.query(
     `INSERT INTO orders (id, municipality_id, location_id, account_id, guardian_id, pickup_day, number, total, payment, status, cutoff_at, capture_at,
-                         idempotency_key, created_at, updated_at, paid_at)
-     VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10, $11, $12, $13, $14, $14, CASE WHEN $10 = 'paid' THEN $14::timestamptz END)`,
+                         idempotency_key, created_at, updated_at, paid_at, pickup_time)
+     VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10, $11, $12, $13, $14, $14, CASE WHEN $10 = 'paid' THEN $14::timestamptz END, $15::time)`,
     [
       o.id,
       o.account.municipalityId,
@@ -154,6 +168,7 @@ async function insertOrder(
       o.input.payment.kind === 'payment-card' ? o.cutoffAt : null,
       o.key,
       tx.now,
+      o.pickupTime,
     ],
   )
   await tx.query(
@@ -194,7 +209,7 @@ async function byCanteenCard(ctx: ServerContext, g: GuardianPrincipal, accountId
     })
     if (!decision.ok) return refuse(decision.reason as CheckoutRefusal)
     const id = randomUUID()
-    const inserted = await insertOrder(tx, { id, account, g, input, lines: basket.value.lines, cutoffAt: basket.value.cutoffAt, status: 'paid', key })
+    const inserted = await insertOrder(tx, { id, account, g, input, lines: basket.value.lines, cutoffAt: basket.value.cutoffAt, pickupTime: basket.value.pickupTime, status: 'paid', key })
     if (!inserted.ok) return inserted
     const total = inserted.value
     const number = (await tx.query<{ number: number }>('SELECT number FROM orders WHERE id = $1', [id])).rows[0]!.number
@@ -232,7 +247,7 @@ async function byPaymentCard(ctx: ServerContext, g: GuardianPrincipal, accountId
     if (account.allowedLocationIds && !account.allowedLocationIds.includes(input.locationId)) return refuse('location-not-allowed')
     if (basket.value.lines.some((l) => account.deniedCategoryIds.includes(l.categoryId))) return refuse('product-not-permitted')
     const id = randomUUID()
-    const inserted = await insertOrder(tx, { id, account, g, input, lines: basket.value.lines, cutoffAt: basket.value.cutoffAt, status: 'pending', key })
+    const inserted = await insertOrder(tx, { id, account, g, input, lines: basket.value.lines, cutoffAt: basket.value.cutoffAt, pickupTime: basket.value.pickupTime, status: 'pending', key })
     if (!inserted.ok) return inserted
     return ok({ id, status: 'pending', total: inserted.value })
   })

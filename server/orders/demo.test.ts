@@ -31,7 +31,7 @@ describe.runIf(existsSync(DEMO_FILE))('the demo webshop', () => {
       const rules = await cutoffRules(db, id)
       expect(cutoffAt('2026-11-30', rules).toISOString()).toBe('2026-11-27T11:00:00.000Z')
       expect(cutoffAt('2026-12-01', rules).toISOString()).toBe('2026-12-01T08:00:00.000Z')
-      expect([s.pickupEnd, s.creditUncollected]).toEqual(['13:00', true])
+      expect([s.pickupEnd, s.creditUncollected, s.pickupTimes]).toEqual(['13:00', true, ['10:30', '11:30', '12:15']])
     }
   })
 })

@@ -1,13 +1,15 @@
 /**
  * The demo's webshop: at each demo canteen a few orderable products (hot meals and sandwiches
  * the canteen prices), the cut-offs a school would set (Monday's orders close at 12:00 on the
- * Friday before, Tuesday to Friday at 09:00 on the day), pickup until 13:00, and lines not
- * picked up credited back. Only what the canteen prices: a product without a price there is not
+ * Friday before, Tuesday to Friday at 09:00 on the day), pickup at 10:30, 11:30 or 12:15 until
+ * 13:00, and lines not picked up credited back. Only what the canteen prices: a product without a price there is not
  * sold there.
  */
 import type { Db } from '../db'
 
 export const DEMO_ORDER_CATEGORIES = ['c-varm-mad', 'c-sandwich', 'c-salat']
+/** The demo canteens' pickup times (before the window's end, 13:00). */
+export const DEMO_PICKUP_TIMES = ['10:30', '11:30', '12:15']
 const PER_CATEGORY = 3
 
 export async function seedDemoWebshop(db: Db, municipalityId: string): Promise<void> {
@@ -31,9 +33,9 @@ export async function seedDemoWebshop(db: Db, municipalityId: string): Promise<v
       [municipalityId],
     )
     await tx.query(
-      `INSERT INTO order_settings (location_id, pickup_end, credit_uncollected)
-       SELECT id, '13:00', true FROM locations WHERE municipality_id = $1 ON CONFLICT DO NOTHING`,
-      [municipalityId],
+      `INSERT INTO order_settings (location_id, pickup_end, credit_uncollected, pickup_times)
+       SELECT id, '13:00', true, $2::time[] FROM locations WHERE municipality_id = $1 ON CONFLICT DO NOTHING`,
+      [municipalityId, DEMO_PICKUP_TIMES],
     )
   })
 }

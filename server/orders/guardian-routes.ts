@@ -29,6 +29,8 @@ const OrderRequest = z
     locationId: z.string().min(1).max(64),
     day: z.string().max(10),
     lines: z.array(z.object({ productId: z.string().min(1).max(64), quantity: z.number().int().min(-1000).max(1000) }).strict()).max(50),
+    // Checked against the canteen's times by checkout (a malformed one is simply not among them).
+    pickupTime: z.string().max(20).nullable().optional(),
     payment: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('canteen-card') }).strict(),
       z.object({ kind: z.literal('payment-card'), cardToken: z.string().min(1).max(200), acceptedTermsVersion: z.string().max(64) }).strict(),
@@ -52,6 +54,9 @@ export const orderRefusals: Refusals = {
   'cut-off-passed': refused('cut-off-passed', 'ordering for that day has closed (or the day is past or too far ahead)'),
   'order-not-cancellable': refused('order-not-cancellable', 'the order cannot be cancelled (handed out, or not paid)'),
   'numbers-exhausted': refused('numbers-exhausted', 'the canteen has no order numbers left for that day'),
+  'pickup-time-required': refused('pickup-time-required', 'this canteen hands out at set times: choose one of the menu’s pickupTimes', 400),
+  'pickup-time-unknown': refused('pickup-time-unknown', 'not one of this canteen’s pickup times (the menu’s pickupTimes)', 400),
+  'pickup-time-not-offered': refused('pickup-time-not-offered', 'this canteen has no pickup times: the order is for the day (leave pickupTime out)', 400),
   blocked: refused('blocked', 'the card is blocked'),
   'location-not-allowed': refused('location-not-allowed', 'the card may not be used at this canteen'),
   'product-not-permitted': refused('product-not-permitted', 'a product of a category the card may not buy'),

@@ -96,7 +96,18 @@ export interface Menu {
   cutoffAt: string
   /** Open for orders now: not closed, before the cut-off, within the horizon. */
   open: boolean
+  /** The canteen's pickup times ('HH:MM', sorted): checkout needs one of them. Empty: the order is for the day. */
+  pickupTimes: string[]
   products: MenuProduct[]
+}
+
+/** The canteen's pickup times, sorted ('HH:MM'); none when it has no settings. */
+export async function pickupTimesOf(sql: Sql, locationId: string): Promise<string[]> {
+  const { rows } = await sql.query<{ t: string }>(
+    `SELECT to_char(t, 'HH24:MI') AS t FROM order_settings s, unnest(s.pickup_times) AS t WHERE s.location_id = $1 ORDER BY t`,
+    [locationId],
+  )
+  return rows.map((r) => r.t)
 }
 
 export async function cutoffRules(sql: Sql, locationId: string): Promise<CutoffRule[]> {
@@ -135,6 +146,7 @@ export async function menuOf(sql: Sql, account: LinkedAccount, locationId: strin
     closedReason: closed.rows[0]?.reason ?? null,
     cutoffAt: cutoff.toISOString(),
     open: closed.rows.length === 0 && inHorizon && now.getTime() < cutoff.getTime(),
+    pickupTimes: await pickupTimesOf(sql, locationId),
     products: products.rows.map((p) => ({ id: p.id, name: p.name, categoryId: p.category_id, price: Number(p.price), permitted: !account.deniedCategoryIds.includes(p.category_id) })),
   })
 }

@@ -25,6 +25,7 @@ interface OrderRow {
   holder_name: string
   photo_id: string | null
   pickup_day: string
+  pickup_time: string | null
   number: number
   status: string
   payment: 'canteen-card' | 'payment-card'
@@ -53,7 +54,7 @@ export async function orderSnapshots(sql: Sql, ids: readonly string[]): Promise<
   if (ids.length === 0) return new Map()
   const { rows } = await sql.query<OrderRow>(
     `SELECT o.id, o.municipality_id, o.location_id, o.account_id, h.name AS holder_name, h.photo_id, o.pickup_day::text AS pickup_day,
-            o.number, o.status, o.payment, o.total, o.capture_at, o.released
+            to_char(o.pickup_time, 'HH24:MI') AS pickup_time, o.number, o.status, o.payment, o.total, o.capture_at, o.released
        FROM orders o JOIN accounts a ON a.id = o.account_id JOIN holders h ON h.id = a.holder_id
       WHERE o.id = ANY($1::uuid[])`,
     [ids],
@@ -80,6 +81,7 @@ export async function orderSnapshots(sql: Sql, ids: readonly string[]): Promise<
       payment: o.payment,
       total: Number(o.total),
       captureAt: o.capture_at ? o.capture_at.toISOString() : null,
+      pickupTime: o.pickup_time,
       lines: (linesOf.get(o.id) ?? []).map((l) => ({
         lineNo: l.line_no,
         productId: l.product_id,

@@ -22,6 +22,8 @@ export interface OrderView {
   locationId: string
   locationName: string
   pickupDay: string
+  /** 'HH:MM' (Copenhagen) as chosen at checkout; null: for the day. */
+  pickupTime: string | null
   status: OrderState
   statusLabel: { da: string; en: string }
   payment: 'canteen-card' | 'payment-card'
@@ -43,6 +45,7 @@ interface Row {
   location_id: string
   location_name: string
   pickup_day: string
+  pickup_time: string | null
   status: OrderState
   payment: 'canteen-card' | 'payment-card'
   total: number
@@ -53,7 +56,8 @@ interface Row {
   lines: { lineNo: number; productId: string; name: string; quantity: number; unitPrice: number; handedOut: number }[]
 }
 
-const SELECT = `SELECT o.id, o.number, o.account_id, o.location_id, l.name AS location_name, o.pickup_day::text AS pickup_day, o.status, o.payment,
+const SELECT = `SELECT o.id, o.number, o.account_id, o.location_id, l.name AS location_name, o.pickup_day::text AS pickup_day,
+                       to_char(o.pickup_time, 'HH24:MI') AS pickup_time, o.status, o.payment,
                        o.total, o.capture_at, o.cutoff_at, o.failure, o.created_at,
                        (SELECT coalesce(json_agg(json_build_object('lineNo', ol.line_no, 'productId', ol.product_id, 'name', ol.name, 'quantity', ol.quantity,
                                                                   'unitPrice', ol.unit_price, 'handedOut', ol.handed_out) ORDER BY ol.line_no), '[]')
@@ -69,6 +73,7 @@ function toView(r: Row, now: Date): OrderView {
     locationId: r.location_id,
     locationName: r.location_name,
     pickupDay: r.pickup_day,
+    pickupTime: r.pickup_time,
     status: r.status,
     statusLabel: STATUS_LABEL[r.status],
     payment: r.payment,
@@ -93,8 +98,8 @@ export async function ordersOfAccount(sql: Sql, accountId: string, now: Date): P
   return rows.map((r) => toView(r, now))
 }
 
-/** A canteen's orders of a day (the back office, the kitchen). */
+/** A canteen's orders of a day (the back office, the kitchen), by pickup time, then number. */
 export async function ordersOfDay(sql: Sql, locationId: string, day: string, now: Date): Promise<OrderView[]> {
-  const { rows } = await sql.query<Row>(`${SELECT} WHERE o.location_id = $1 AND o.pickup_day = $2::date AND o.status NOT IN ('pending', 'declined') ORDER BY o.number`, [locationId, day])
+  const { rows } = await sql.query<Row>(`${SELECT} WHERE o.location_id = $1 AND o.pickup_day = $2::date AND o.status NOT IN ('pending', 'declined') ORDER BY o.pickup_time NULLS LAST, o.number`, [locationId, day])
   return rows.map((r) => toView(r, now))
 }

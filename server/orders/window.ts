@@ -21,6 +21,8 @@ import { orderLock } from './checkout'
 export interface UncollectedLine {
   orderId: string
   number: number
+  /** The order's pickup time ('HH:MM'), null: for the day. */
+  pickupTime: string | null
   accountId: string
   holderName: string
   lineNo: number
@@ -33,15 +35,15 @@ export interface UncollectedLine {
 }
 
 export async function uncollectedLines(sql: Sql, locationId: string, day: string): Promise<UncollectedLine[]> {
-  const { rows } = await sql.query<{ order_id: string; number: number; account_id: string; holder_name: string; line_no: number; product_id: string; name: string; left: number; amount: number }>(
-    `SELECT o.id AS order_id, o.number, o.account_id, h.name AS holder_name, l.line_no, l.product_id, l.name,
+  const { rows } = await sql.query<{ order_id: string; number: number; pickup_time: string | null; account_id: string; holder_name: string; line_no: number; product_id: string; name: string; left: number; amount: number }>(
+    `SELECT o.id AS order_id, o.number, to_char(o.pickup_time, 'HH24:MI') AS pickup_time, o.account_id, h.name AS holder_name, l.line_no, l.product_id, l.name,
             (l.quantity - l.handed_out) AS left, (l.quantity - l.handed_out) * l.unit_price AS amount
        FROM orders o JOIN order_lines l ON l.order_id = o.id JOIN accounts a ON a.id = o.account_id JOIN holders h ON h.id = a.holder_id
       WHERE o.location_id = $1 AND o.pickup_day = $2::date AND o.status = 'paid' AND l.handed_out < l.quantity
       ORDER BY o.number, l.line_no`,
     [locationId, day],
   )
-  return rows.map((r) => ({ orderId: r.order_id, number: r.number, accountId: r.account_id, holderName: r.holder_name, lineNo: r.line_no, productId: r.product_id, name: r.name, left: r.left, amount: Number(r.amount) }))
+  return rows.map((r) => ({ orderId: r.order_id, number: r.number, pickupTime: r.pickup_time, accountId: r.account_id, holderName: r.holder_name, lineNo: r.line_no, productId: r.product_id, name: r.name, left: r.left, amount: Number(r.amount) }))
 }
 
 export interface WindowClosed {

@@ -23,6 +23,7 @@ interface Order {
   number: number
   locationId: string
   pickupDay: string
+  pickupTime: string | null
   status: string
   payment: string
   total: number
@@ -117,10 +118,23 @@ test('a parent orders with the canteen card and with a payment card, sees both i
     await expect(line.locator('.kw-qty-n')).toHaveText('1')
     await page.getByRole('button', { name: `Én mere ${name}` }).click()
     await expect(line.locator('.kw-qty-n')).toHaveText('2')
+    // The demo canteens hand out at set times: none chosen at first, and no checkout until one is.
+    const times = page.getByTestId('pickup-time-option')
+    await expect(times).toHaveText([/kl\. 10:30$/, /kl\. 11:30$/, /kl\. 12:15$/])
+    await expect(page.locator('.kw-times .kw-chosen')).toHaveCount(0)
+    const toCheckout = page.getByRole('button', { name: /^Til betaling: 2 stk\./ })
+    await expect(toCheckout).toBeDisabled()
+    await expect(page.getByTestId('choose-time-first')).toHaveText(/Vælg et afhentningstidspunkt for at gå til betaling/)
     await shoot(page, 'menu')
+    await times.filter({ hasText: 'kl. 10:30' }).click()
+    await expect(page.locator('.kw-times .kw-chosen')).toHaveText(/kl\. 10:30/)
+    await expect(page.getByTestId('choose-time-first')).toHaveCount(0)
+    await axe(page)
+    await shoot(page, 'time-chosen')
 
-    await page.getByRole('button', { name: /^Til betaling: 2 stk\./ }).click()
+    await toCheckout.click()
     await expect(page.getByRole('heading', { name: 'Din bestilling' })).toBeVisible()
+    await expect(page.getByTestId('checkout-pickup')).toContainText('kl. 10:30')
     await axe(page)
     await shoot(page, 'checkout')
     await page.getByTestId('pay').click()
@@ -134,6 +148,8 @@ test('a parent orders with the canteen card and with a payment card, sees both i
     const paid = orders1.find((o) => o.payment === 'canteen-card' && o.status === 'paid')!
     expect(paid).toBeTruthy()
     await expect(result).toContainText(`Ordre nr. ${paid.number} er bestilt`)
+    expect(paid.pickupTime).toBe('10:30')
+    await expect(result.getByTestId('pickup')).toContainText('kl. 10:30')
     // On the canteen's list of the day, and drawn from the card at once, through the ledger.
     expect((await dayOrders(kiosk, paid.locationId, paid.pickupDay)).find((o) => o.id === paid.id)?.status).toBe('paid')
     const afterPaid = await account(kiosk, 'a-0005')
@@ -145,6 +161,7 @@ test('a parent orders with the canteen card and with a payment card, sees both i
     // Now with a payment card: terms first, then the terminal; authorised now, drawn at the cut-off.
     await page.getByRole('button', { name: 'Bestil mere' }).click()
     await addFirst(page, 1)
+    await page.getByTestId('pickup-time-option').filter({ hasText: 'kl. 12:15' }).click()
     await page.getByRole('button', { name: /^Til betaling: 1 stk\./ }).click()
     await page.getByText('Betalingskort', { exact: true }).click()
     await expect(page.getByText('Betingelser for webshop-bestillinger betalt med betalingskort')).toBeVisible()
@@ -165,6 +182,7 @@ test('a parent orders with the canteen card and with a payment card, sees both i
     const orders2 = (await guardian('GET', '/guardian/accounts/a-0005/orders')).body.orders as Order[]
     const awaiting = orders2.find((o) => o.payment === 'payment-card' && o.status === 'awaiting-payment')!
     expect(awaiting.captureAt).not.toBeNull()
+    expect(awaiting.pickupTime).toBe('12:15')
     expect((await dayOrders(kiosk, awaiting.locationId, awaiting.pickupDay)).find((o) => o.id === awaiting.id)?.status).toBe('awaiting-payment')
     // The parent's card pays: nothing moves on the canteen card.
     expect((await account(kiosk, 'a-0005')).balance).toBe(afterPaid.balance)
@@ -177,6 +195,8 @@ test('a parent orders with the canteen card and with a payment card, sees both i
     await expect(paidCard.getByTestId('order-status')).toHaveText('Betalt')
     await expect(awaitingCard.getByTestId('order-status')).toHaveText('Afventer betaling')
     await expect(awaitingCard.getByTestId('capture-at')).toBeVisible()
+    await expect(paidCard.getByTestId('pickup')).toContainText('kl. 10:30')
+    await expect(awaitingCard.getByTestId('pickup')).toContainText('kl. 12:15')
     await axe(page)
     await shoot(page, 'orders')
 
@@ -213,6 +233,7 @@ test('a blocked card is refused plainly and no order is made', async ({ page, ki
   // Said before anything is chosen; the server's refusal below is what stops the order.
   await expect(page.getByText('Kortet er spærret. En bestilling bliver afvist, til spærringen er ophævet.')).toBeVisible()
   await addFirst(page, 1)
+  await page.getByTestId('pickup-time-option').first().click()
   await page.getByRole('button', { name: /^Til betaling: 1 stk\./ }).click()
   await page.getByTestId('pay').click()
   const alert = page.getByRole('alert').filter({ hasText: 'Bestillingen blev ikke gennemført' })

@@ -34,6 +34,7 @@ const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 interface Order {
   id: string
   number: number
+  pickupTime: string | null
   locationId: string
   pickupDay: string
   status: string
@@ -249,14 +250,20 @@ test('orders placed in the kiosk with the canteen card and a payment card reach 
 
     // --- 1. the canteen card: paid at once; on the canteen's till, ready to hand out, within 2 s ---
     const dish1 = await addFirst(page)
-    await page.getByRole('button', { name: /^Til betaling: 1 stk\./ }).click()
+    // The canteen hands out at set times: no checkout until one is chosen, and the kiosk says why.
+    const toCheckout = page.getByRole('button', { name: /^Til betaling: 1 stk\./ })
+    await expect(toCheckout).toBeDisabled()
+    await expect(page.getByTestId('choose-time-first')).toHaveText(/Vælg et afhentningstidspunkt/)
+    await page.getByTestId('pickup-time-option').filter({ hasText: 'kl. 11:30' }).click()
+    await toCheckout.click()
+    await expect(page.getByTestId('checkout-pickup')).toContainText('kl. 11:30')
     await expect(page.getByRole('heading', { name: 'Din bestilling' })).toBeVisible()
     await page.getByTestId('pay').click()
     const first = await placedOnKiosk(page)
     const firstTook = await reachedWithin(cardByNumber(hereReady, first.number), first.shownAt)
     await expect(page.getByTestId('order-result').getByTestId('order-status')).toHaveText('Betalt')
     const paid = await orderNumbered(kiosk, first.number)
-    expect(paid).toMatchObject({ payment: 'canteen-card', status: 'paid', pickupDay: today(), locationId: ORDER_AT.id })
+    expect(paid).toMatchObject({ payment: 'canteen-card', status: 'paid', pickupDay: today(), pickupTime: '11:30', locationId: ORDER_AT.id })
     const paidCard = cardById(herePage, paid.id)
     await expect(paidCard).toHaveCount(1)
     await expect(cardByNumber(hereReady, first.number)).toHaveCount(1)
@@ -264,11 +271,13 @@ test('orders placed in the kiosk with the canteen card and a payment card reach 
     await expect(paidCard).toContainText('Kantinekort')
     await expect(paidCard).toContainText(FREJA.name)
     await expect(paidCard).toContainText(dish1)
+    await expect(paidCard.getByTestId('pickup-time')).toHaveText('Afhentes kl. 11:30')
     await expect(paidCard.getByRole('button', { name: 'Udlevér hele ordren' })).toBeEnabled()
 
     // --- 2. a payment card: authorised now, drawn at the cut-off; on the till, awaiting payment, within 2 s ---
     await page.getByRole('button', { name: 'Bestil mere' }).click()
     const dish2 = await addFirst(page)
+    await page.getByTestId('pickup-time-option').filter({ hasText: 'kl. 10:30' }).click()
     await page.getByRole('button', { name: /^Til betaling: 1 stk\./ }).click()
     await page.getByText('Betalingskort', { exact: true }).click()
     await page.getByLabel('Jeg accepterer betingelserne').check()
@@ -280,13 +289,14 @@ test('orders placed in the kiosk with the canteen card and a payment card reach 
     const secondTook = await reachedWithin(cardByNumber(hereAwaiting, second.number), second.shownAt)
     await expect(page.getByTestId('order-result').getByTestId('order-status')).toHaveText('Afventer betaling')
     const awaiting = await orderNumbered(kiosk, second.number)
-    expect(awaiting).toMatchObject({ payment: 'payment-card', status: 'awaiting-payment', pickupDay: today(), locationId: ORDER_AT.id })
+    expect(awaiting).toMatchObject({ payment: 'payment-card', status: 'awaiting-payment', pickupDay: today(), pickupTime: '10:30', locationId: ORDER_AT.id })
     expect(awaiting.captureAt).not.toBeNull()
     const awaitingCard = cardById(herePage, awaiting.id)
     await expect(awaitingCard).toHaveCount(1)
     await expect(awaitingCard.locator('.pickup-status')).toHaveText('Afventer betaling')
     await expect(awaitingCard).toContainText('Betalingskort')
     await expect(awaitingCard).toContainText(dish2)
+    await expect(awaitingCard.getByTestId('pickup-time')).toHaveText('Afhentes kl. 10:30')
     // Not paid yet: the counter is warned and has no hand-out button for it.
     await expect(awaitingCard.getByRole('note')).toHaveText('Ordren er ikke betalt og må ikke udleveres.')
     await expect(awaitingCard.getByRole('button', { name: 'Udlevér hele ordren' })).toHaveCount(0)

@@ -3,7 +3,8 @@
  * guardian API on the kiosk's demo server) reach the canteen's till within 2 s while online;
  * staff hand one out by card scan, one by search, one in part; the server's order state says so
  * afterwards (after the 30 s undo window the hand-outs are sent); the preparation list shows the
- * day's totals. axe on every screen; screenshots at 1280×800 and 1920×1080 go to
+ * day's totals and the totals per pickup time (the demo canteens hand out at 10:30, 11:30 and
+ * 12:15; each order is placed for one of them, and the counter lists them by time). axe on every screen; screenshots at 1280×800 and 1920×1080 go to
  * test-results/pickup/*.png.
  */
 import { mkdirSync } from 'node:fs'
@@ -40,6 +41,7 @@ const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenha
 interface Order {
   id: string
   number: number
+  pickupTime: string | null
   status: string
   lines: { lineNo: number; name: string; quantity: number; handedOut: number }[]
 }
@@ -64,12 +66,14 @@ test('orders reach the till at once; staff hand out by card scan, by search and 
   expect(products.length).toBeGreaterThanOrEqual(2)
   const p1 = products[0]!
   const p2 = products[1]!
-  const placeOrder = async (lines: { productId: string; quantity: number }[]): Promise<Order> => {
+  expect(menu.body.pickupTimes).toEqual(['10:30', '11:30', '12:15'])
+  const placeOrder = async (pickupTime: string, lines: { productId: string; quantity: number }[]): Promise<Order> => {
     const r = await serverApi(kiosk.serverUrl, 'POST', `/guardian/accounts/${freja.id}/orders`, {
       token,
-      body: { locationId: loc, day: today(), lines, payment: { kind: 'canteen-card' }, idempotencyKey: `e2e-${Math.random()}` },
+      body: { locationId: loc, day: today(), lines, pickupTime, payment: { kind: 'canteen-card' }, idempotencyKey: `e2e-${Math.random()}` },
     })
     expect(r.status, JSON.stringify(r.body)).toBe(201)
+    expect((r.body as Order).pickupTime).toBe(pickupTime)
     return r.body as Order
   }
   const serverOrders = async (): Promise<Order[]> => {
@@ -78,7 +82,7 @@ test('orders reach the till at once; staff hand out by card scan, by search and 
     return r.body.orders as Order[]
   }
 
-  const byScan = await placeOrder([{ productId: p1.id, quantity: 1 }])
+  const byScan = await placeOrder('10:30', [{ productId: p1.id, quantity: 1 }])
   const till = await startTill()
   await rpc(till, 'sync.now')
   await withHostCookie(context, till)
@@ -91,13 +95,16 @@ test('orders reach the till at once; staff hand out by card scan, by search and 
   await expect(ready.getByRole('heading', { name: new RegExp(`${byScan.number}`) })).toBeVisible()
 
   // While the till is online, a new order is on the screen within 2 s.
-  const bySearch = await placeOrder([{ productId: p2.id, quantity: 1 }])
-  const partial = await placeOrder([
+  const bySearch = await placeOrder('12:15', [{ productId: p2.id, quantity: 1 }])
+  const partial = await placeOrder('10:30', [
     { productId: p1.id, quantity: 1 },
     { productId: p2.id, quantity: 2 },
   ])
   await expect(ready.getByRole('heading', { name: new RegExp(`^${partial.number}`) })).toBeVisible({ timeout: 2000 })
   await expect(ready.getByRole('heading', { name: new RegExp(`^${bySearch.number}`) })).toBeVisible({ timeout: 2000 })
+  // By pickup time, then number: the 12:15 order after the later-placed 10:30 one.
+  await expect(ready.locator('.pickup-number')).toHaveText([byScan, partial, bySearch].map((o) => String(o.number)))
+  await expect(ready.getByRole('article', { name: new RegExp(`^${bySearch.number}`) }).getByTestId('pickup-time')).toHaveText('Afhentes kl. 12:15')
   await axe(page)
   await shoot(page, 'orders')
 
@@ -144,13 +151,14 @@ test('orders reach the till at once; staff hand out by card scan, by search and 
     )
     .toEqual([[1], [1], [0, 1]])
 
-  // The kitchen's list: the day's totals per product, printable.
+  // The kitchen's list: per pickup time, the day's totals per product, printable.
   await page.getByRole('button', { name: 'Pakkeliste' }).click()
   const table = page.getByRole('table')
-  // Quantity and handed out per product: p1 1 + 1 (one handed out), p2 1 + 2 (one + one handed out).
-  await expect(table.getByRole('row', { name: new RegExp(`^${p1.name}`) }).getByRole('cell')).toHaveText(['2', '1'])
-  await expect(table.getByRole('row', { name: new RegExp(`^${p2.name}`) }).getByRole('cell')).toHaveText(['3', '2'])
-  await expect(table.getByRole('row', { name: /^I alt/ }).getByRole('cell')).toHaveText(['5', '3'])
+  await expect(table.getByRole('columnheader')).toHaveText(['Vare', 'Kl. 10:30', 'Kl. 12:15', 'Hele dagen', 'Udleveret'])
+  // Per time, the day, handed out: p1 1 + 1 at 10:30 (one handed out); p2 2 at 10:30 and 1 at 12:15 (one + one handed out).
+  await expect(table.getByRole('row', { name: new RegExp(`^${p1.name}`) }).getByRole('cell')).toHaveText(['2', '0', '2', '1'])
+  await expect(table.getByRole('row', { name: new RegExp(`^${p2.name}`) }).getByRole('cell')).toHaveText(['2', '1', '3', '2'])
+  await expect(table.getByRole('row', { name: /^I alt/ }).getByRole('cell')).toHaveText(['4', '1', '5', '3'])
   await axe(page)
   await shoot(page, 'preparation')
   await page.emulateMedia({ media: 'print' })

@@ -10,7 +10,7 @@ import { pendingMutations, recordPushResults } from '../store/outbox'
 import { applyPullPage } from '../store/pull'
 import { getSetting } from '../store/settings'
 import { openTill, type Till } from '../till'
-import { OrderHandoutPayload, type OrderChange, type OrderData } from '../../../domain/sync'
+import { OrderHandoutPayload, PullResponse, type OrderChange, type OrderData } from '../../../domain/sync'
 import { parseAlreadyHandedOut, UNDO_MS } from './pickup'
 
 const dirs: string[] = []
@@ -249,10 +249,57 @@ describe('pickup mode at the till', () => {
     const till = await open(freshDir())
     await call(till, 'staff.signIn', { pin: '1234' })
     const p = await call<PreparationList>(till, 'pickup.preparation', {})
-    expect(p).toMatchObject({ day: '2026-03-02', orderCount: 2, byPickupTime: null })
+    expect(p).toMatchObject({ day: '2026-03-02', orderCount: 2 })
     expect(p.products.map((r) => [r.name, r.quantity])).toEqual([
       ['Frikadeller', 4],
       ['Minimælk', 4],
+    ])
+    // Orders from a server before pickup times: all of them "uden tidspunkt".
+    expect(p.byPickupTime.map((slot) => [slot.pickupTime, slot.orderCount, slot.products.map((r) => r.quantity)])).toEqual([[null, 2, [4, 4]]])
+  })
+
+  it('keeps the pickup time from the pull to the counter: sorted by it within each group, and the kitchen’s list per time', async () => {
+    const dir = freshDir()
+    const O5 = '6f1c2f0e-1111-4a4a-8b8b-000000000005'
+    const O6 = '6f1c2f0e-1111-4a4a-8b8b-000000000006'
+    const one = (productId: string, name: string, quantity: number) => [{ lineNo: 1, productId, name, quantity, unitPrice: 3500, handedOut: 0, handedOutBy: null, handedOutAt: null }]
+    // Through the wire's schema, as a pull page arrives.
+    const page = PullResponse.parse({
+      changes: [],
+      orders: [
+        { id: O1, data: orderData({ pickupTime: '12:15' }) },
+        { id: O5, data: orderData({ number: 105, pickupTime: '10:30', lines: one('p-lunch', 'Frikadeller', 1) }) },
+        { id: O6, data: orderData({ number: 106, pickupTime: null, lines: one('p-milk', 'Minimælk', 3) }) },
+        { id: O2, data: orderData({ number: 102, status: 'awaiting-payment', payment: 'payment-card', captureAt: '2026-03-02T08:00:00.000Z', pickupTime: '10:30' }) },
+      ],
+      cursor: '1:4',
+      hasMore: false,
+      ackSeq: null,
+      serverTime: '2026-03-02T10:59:00.000Z',
+    })
+    expect(PullResponse.safeParse({ ...page, orders: [{ id: O5, data: { ...orderData(), pickupTime: '10.30' } }] }).success).toBe(false)
+    pullOrders(dir, page.orders!, '1:4')
+
+    const till = await open(dir)
+    await call(till, 'staff.signIn', { pin: '1234' })
+    const list = await call<PickupList>(till, 'pickup.orders', {})
+    expect(list.ready.map((o) => [o.number, o.pickupTime])).toEqual([
+      [105, '10:30'],
+      [101, '12:15'],
+      [106, null],
+    ])
+    expect(list.awaitingPayment.map((o) => [o.number, o.pickupTime])).toEqual([[102, '10:30']])
+
+    const p = await call<PreparationList>(till, 'pickup.preparation', {})
+    expect(p.orderCount).toBe(4)
+    expect(p.products.map((r) => [r.name, r.quantity])).toEqual([
+      ['Frikadeller', 5],
+      ['Minimælk', 7],
+    ])
+    expect(p.byPickupTime.map((slot) => [slot.pickupTime, slot.orderCount, slot.products.map((r) => [r.name, r.quantity])])).toEqual([
+      ['10:30', 2, [['Frikadeller', 3], ['Minimælk', 2]]],
+      ['12:15', 1, [['Frikadeller', 2], ['Minimælk', 2]]],
+      [null, 1, [['Minimælk', 3]]],
     ])
   })
 

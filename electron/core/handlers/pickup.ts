@@ -95,6 +95,7 @@ export function pickupHandlers(ctx: HandlerContext): AreaHandlers<PickupResults>
       holderName: o.holderName,
       photo: o.photo,
       pickupDay: o.pickupDay,
+      pickupTime: o.pickupTime,
       status: o.status,
       payment: o.payment,
       total: o.total,
@@ -182,8 +183,7 @@ export function pickupHandlers(ctx: HandlerContext): AreaHandlers<PickupResults>
     'pickup.preparation': (): PreparationList => {
       staff()
       const p = preparation(db, today(), location())
-      const orderCount = ordersOfDay(db, today(), location()).filter((o) => o.status === 'paid' || o.status === 'awaiting-payment').length
-      return { ...p, orderCount }
+      return { ...p, orderCount: p.byPickupTime.reduce((n, s) => n + s.orderCount, 0) }
     },
   }
 }

@@ -31,6 +31,8 @@ export interface PickupOrder {
   /** The photo's data URL, or null (none, or not fetched yet). */
   photo: string | null
   pickupDay: string
+  /** 'HH:MM' as the parent chose it; null: for the day. */
+  pickupTime: string | null
   status: OrderStatus
   payment: 'canteen-card' | 'payment-card'
   total: number
@@ -48,10 +50,10 @@ export interface PickupOrder {
 export function applyOrderChanges(db: Db, changes: readonly OrderChange[], syncedAt: string): number {
   const upsertOrder = stmt(
     db,
-    `INSERT INTO orders (id, location_id, account_id, holder_name, photo_id, pickup_day, number, status, payment, total, capture_at, synced_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO orders (id, location_id, account_id, holder_name, photo_id, pickup_day, pickup_time, number, status, payment, total, capture_at, synced_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET location_id = excluded.location_id, account_id = excluded.account_id, holder_name = excluded.holder_name,
-       photo_id = excluded.photo_id, pickup_day = excluded.pickup_day, number = excluded.number, status = excluded.status,
+       photo_id = excluded.photo_id, pickup_day = excluded.pickup_day, pickup_time = excluded.pickup_time, number = excluded.number, status = excluded.status,
        payment = excluded.payment, total = excluded.total, capture_at = excluded.capture_at, synced_at = excluded.synced_at`,
   )
   const delLines = stmt(db, `DELETE FROM order_lines WHERE order_id = ?`)
@@ -66,7 +68,8 @@ export function applyOrderChanges(db: Db, changes: readonly OrderChange[], synce
       continue
     }
     const o: OrderData = c.data
-    upsertOrder.run(c.id, o.locationId, o.accountId, o.holderName, o.photoId, o.pickupDay, o.number, o.status, o.payment, o.total, o.captureAt, syncedAt)
+    // A server before pickup times sends none: the order is for the day.
+    upsertOrder.run(c.id, o.locationId, o.accountId, o.holderName, o.photoId, o.pickupDay, o.pickupTime ?? null, o.number, o.status, o.payment, o.total, o.captureAt, syncedAt)
     delLines.run(c.id)
     for (const l of o.lines) insLine.run(c.id, l.lineNo, l.productId, l.name, l.quantity, l.unitPrice, l.handedOut, l.handedOutBy, l.handedOutAt)
   }
@@ -94,6 +97,7 @@ interface OrderRow {
   photo_id: string | null
   photo: string | null
   pickup_day: string
+  pickup_time: string | null
   status: OrderStatus
   payment: 'canteen-card' | 'payment-card'
   total: number
@@ -119,11 +123,11 @@ interface HandoutRow {
   reason: string | null
 }
 
-const ORDER_COLS = `o.id, o.number, o.account_id, o.holder_name, o.photo_id, p.data AS photo, o.pickup_day, o.status, o.payment, o.total, o.capture_at`
+const ORDER_COLS = `o.id, o.number, o.account_id, o.holder_name, o.photo_id, p.data AS photo, o.pickup_day, o.pickup_time, o.status, o.payment, o.total, o.capture_at`
 
-/** Orders matching `where` (on `o`), with lines and this till's own hand-outs counted in. */
+/** Orders matching `where` (on `o`), with lines and this till's own hand-outs counted in; by day, pickup time (none last), number. */
 function readOrders(db: Db, where: string, params: unknown[]): PickupOrder[] {
-  const rows = stmt(db, `SELECT ${ORDER_COLS} FROM orders o LEFT JOIN photos p ON p.id = o.photo_id WHERE ${where} ORDER BY o.pickup_day, o.number`).all(
+  const rows = stmt(db, `SELECT ${ORDER_COLS} FROM orders o LEFT JOIN photos p ON p.id = o.photo_id WHERE ${where} ORDER BY o.pickup_day, o.pickup_time IS NULL, o.pickup_time, o.number`).all(
     ...params,
   ) as OrderRow[]
   if (rows.length === 0) return []
@@ -173,6 +177,7 @@ function readOrders(db: Db, where: string, params: unknown[]): PickupOrder[] {
       photoId: r.photo_id,
       photo: r.photo,
       pickupDay: r.pickup_day,
+      pickupTime: r.pickup_time,
       status: r.status,
       payment: r.payment,
       total: r.total,
@@ -309,24 +314,52 @@ export interface PreparationRow {
   quantity: number
   handedOut: number
 }
+export interface PreparationSlot {
+  /** 'HH:MM'; null: the orders without a time ("uden tidspunkt"), for the day. */
+  pickupTime: string | null
+  products: PreparationRow[]
+  orderCount: number
+}
 export interface Preparation {
   day: string
+  /** The day's totals per product. */
   products: PreparationRow[]
-  /** The orders carry no pickup time yet (the server's OrderData has none): per product for the day only. */
-  byPickupTime: null
+  /** The same per pickup time, earliest first, the orders without a time last; empty when there are no orders. */
+  byPickupTime: PreparationSlot[]
 }
 
-/** Totals per product of the day's paid and awaiting-payment orders (a failed or cancelled one is not made). */
-export function preparation(db: Db, day: string, locationId: string | null): Preparation {
-  const totals = new Map<string, PreparationRow>()
-  for (const o of ordersOfDay(db, day, locationId)) {
-    if (o.status !== 'paid' && o.status !== 'awaiting-payment') continue
+type PrepOrder = Pick<PickupOrder, 'status' | 'pickupTime' | 'lines'>
+
+function totals(orders: readonly PrepOrder[]): PreparationRow[] {
+  const byProduct = new Map<string, PreparationRow>()
+  for (const o of orders) {
     for (const l of o.lines) {
-      const t = totals.get(l.productId) ?? { productId: l.productId, name: l.name, quantity: 0, handedOut: 0 }
+      const t = byProduct.get(l.productId) ?? { productId: l.productId, name: l.name, quantity: 0, handedOut: 0 }
       t.quantity += l.quantity
       t.handedOut += l.handedOut
-      totals.set(l.productId, t)
+      byProduct.set(l.productId, t)
     }
   }
-  return { day, products: [...totals.values()].sort((a, b) => a.name.localeCompare(b.name, 'da')), byPickupTime: null }
+  return [...byProduct.values()].sort((a, b) => a.name.localeCompare(b.name, 'da') || (a.productId < b.productId ? -1 : 1))
+}
+
+/**
+ * The kitchen's list of orders: totals per product for the day and per pickup time, from paid and
+ * awaiting-payment orders (a failed or cancelled one is not made). The slots add up to the day.
+ */
+export function preparationOf(day: string, orders: readonly PrepOrder[]): Preparation {
+  const made = orders.filter((o) => o.status === 'paid' || o.status === 'awaiting-payment')
+  const slots = new Map<string | null, PrepOrder[]>()
+  for (const o of made) slots.set(o.pickupTime, [...(slots.get(o.pickupTime) ?? []), o])
+  // 'HH:MM' sorts as text; the orders without a time come last.
+  const keys = [...slots.keys()].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0))
+  return {
+    day,
+    products: totals(made),
+    byPickupTime: keys.map((k) => ({ pickupTime: k, products: totals(slots.get(k)!), orderCount: slots.get(k)!.length })),
+  }
+}
+
+export function preparation(db: Db, day: string, locationId: string | null): Preparation {
+  return preparationOf(day, ordersOfDay(db, day, locationId))
 }

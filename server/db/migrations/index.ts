@@ -17,6 +17,7 @@ import * as orders from './0016_orders'
 import * as catalogueManager from './0017_catalogue_manager'
 import * as accountAllergens from './0018_account_allergens'
 import * as managerSessions from './0019_manager_sessions'
+import * as pickupTimes from './0020_pickup_times'
 
 export interface Migration {
   version: number
@@ -45,4 +46,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 17, ...catalogueManager },
   { version: 18, ...accountAllergens },
   { version: 19, ...managerSessions },
+  { version: 20, ...pickupTimes },
 ]

@@ -34,7 +34,7 @@ describe('the webshop texts', () => {
   })
 
   it('name every refusal of the order routes', () => {
-    const codes = ['blocked', 'location-not-allowed', 'product-not-permitted', 'day-limit', 'week-limit', 'month-limit', 'balance-too-low', 'day-closed', 'cut-off-passed', 'numbers-exhausted', 'basket-invalid', 'product-unknown', 'day-invalid', 'terms-not-accepted', 'location-unknown', 'card-declined', 'card-expired', 'card-blocked', 'insufficient-funds', 'payments-off', 'order-unknown', 'order-not-cancellable']
+    const codes = ['blocked', 'location-not-allowed', 'product-not-permitted', 'day-limit', 'week-limit', 'month-limit', 'balance-too-low', 'day-closed', 'cut-off-passed', 'numbers-exhausted', 'basket-invalid', 'product-unknown', 'day-invalid', 'terms-not-accepted', 'location-unknown', 'card-declined', 'card-expired', 'card-blocked', 'insufficient-funds', 'payments-off', 'order-unknown', 'order-not-cancellable', 'pickup-time-required', 'pickup-time-unknown', 'pickup-time-not-offered']
     for (const code of codes) expect(typeof lookup(da, `kioskWebshop.errors.${code}`), code).toBe('string')
   })
 })

@@ -20,6 +20,8 @@ export const MenuSchema = z.object({
   closedReason: z.string().nullable(),
   cutoffAt: z.string(),
   open: z.boolean(),
+  /** The canteen's pickup times ('HH:MM'); none from a server before them: the order is for the day. */
+  pickupTimes: z.array(z.string()).default([]),
   products: z.array(z.object({ id: z.string(), name: z.string(), categoryId: z.string(), price: Ore, permitted: z.boolean() })),
 })
 export type Menu = z.infer<typeof MenuSchema>
@@ -33,6 +35,7 @@ export const OrderViewSchema = z.object({
   locationId: z.string(),
   locationName: z.string(),
   pickupDay: z.string(),
+  pickupTime: z.string().nullable().default(null),
   status: z.string(),
   statusLabel: Text2,
   payment: z.enum(['canteen-card', 'payment-card']),
@@ -57,5 +60,7 @@ export interface OrderBody {
   locationId: string
   day: string
   lines: { productId: string; quantity: number }[]
+  /** One of the menu's pickupTimes; left out when the canteen has none. */
+  pickupTime?: string
   payment: OrderPayment
 }

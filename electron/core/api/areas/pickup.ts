@@ -27,6 +27,8 @@ export interface PickupOrderInfo {
   holderName: string
   photo: string | null
   pickupDay: string
+  /** 'HH:MM' (Copenhagen) as the parent chose it; null: for the day. */
+  pickupTime: string | null
   status: OrderStatus
   payment: 'canteen-card' | 'payment-card'
   total: number
@@ -44,7 +46,7 @@ export interface PickupOrderInfo {
 
 export interface PickupList {
   day: string
-  /** Grouped by status: ready to hand out, awaiting payment (warn), handed out, payment failed or cancelled. */
+  /** Grouped by status: ready to hand out, awaiting payment (warn), handed out, payment failed or cancelled; each by pickup time (none last), then number. */
   ready: PickupOrderInfo[]
   awaitingPayment: PickupOrderInfo[]
   handedOut: PickupOrderInfo[]
@@ -62,11 +64,19 @@ export type HandoutResult =
 
 export type UndoResult = { ok: true } | { ok: false; reason: 'handout-unknown' | 'already-sent' | 'undo-expired' }
 
+export interface PreparationProduct {
+  productId: string
+  name: string
+  quantity: number
+  handedOut: number
+}
+
 export interface PreparationList {
   day: string
-  products: { productId: string; name: string; quantity: number; handedOut: number }[]
-  /** Totals per pickup time: null, the orders carry no pickup time (the server's OrderData has none). */
-  byPickupTime: null
+  /** The day's totals per product. */
+  products: PreparationProduct[]
+  /** The same per pickup time, earliest first; `pickupTime` null ("uden tidspunkt", for the day) last. They add up to `products`. */
+  byPickupTime: { pickupTime: string | null; products: PreparationProduct[]; orderCount: number }[]
   orderCount: number
 }
 
@@ -90,7 +100,7 @@ export const pickupMethods = {
   },
   /** Takes a hand-out back within the undo window, while it is not yet on its way to the server. */
   'pickup.undo': { input: z.object({ handoutId: id }).strict() },
-  /** The kitchen's list: totals per product for today. */
+  /** The kitchen's list: totals per product for today, and per pickup time. */
   'pickup.preparation': { input: noArgs },
 } as const
 

@@ -10,6 +10,7 @@ import m0009 from './0009_z_reports'
 import m0010 from './0010_orders'
 import m0011 from './0011_catalogue_manager'
 import m0012 from './0012_account_allergens'
+import m0013 from './0013_pickup_time'
 
 export interface TillMigration {
   version: number
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly TillMigration[] = [
   { version: 10, name: '0010_orders', sql: m0010 },
   { version: 11, name: '0011_catalogue_manager', sql: m0011 },
   { version: 12, name: '0012_account_allergens', sql: m0012 },
+  { version: 13, name: '0013_pickup_time', sql: m0013 },
 ]
