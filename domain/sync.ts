@@ -74,10 +74,10 @@ export const CardSalePayload = z.object({
 })
 
 /**
- * Paid in cash by a guest, where the canteen allows it (the till's `cash_allowed` setting): no
- * card and no account, so nothing in any ledger; the money is in the drawer and the Z report
- * counts it. A card number or an account on a cash sale is refused, not dropped: such a payload
- * is no honest till's.
+ * Paid in cash by a guest, where the canteen allows it (LocationData.cashAllowed; the server
+ * rejects it elsewhere: `cash-not-allowed`): no card and no account, so nothing in any ledger;
+ * the money is in the drawer and the Z report counts it. A card number or an account on a cash
+ * sale is refused, not dropped: such a payload is no honest till's.
  */
 export const CashSalePayload = z.object({
   ...saleFields,
@@ -327,6 +327,11 @@ export const LocationData = z.object({
    * Optional: a server before it sends none, and the till then keeps to the defaults.
    */
   saleCaps: SaleCapsData.optional(),
+  /**
+   * Guests may pay cash at this canteen (its manager's setting, manager/canteen.ts); the push
+   * rejects a cash sale where it is off. Absent (a server before it): no cash.
+   */
+  cashAllowed: z.boolean().optional(),
 })
 export const StaffData = z.object({
   name: z.string().max(200),

@@ -49,7 +49,7 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 // ---------------------------------------------------------------------------------------------
 // Types of the file
 
-interface Location { id: string; name: string }
+interface Location { id: string; name: string; cashAllowed: boolean }
 interface Category { id: string; name: string; sort: number; colour: string }
 interface Product {
   id: string
@@ -82,10 +82,11 @@ interface Guardian { id: string; name: string; email: string; accountIds: string
 
 const municipality = { id: 'm-demo', name: 'Demo Kommune' }
 
+// The demo's canteens take cash from guests (their manager's setting on a real server).
 const locations: Location[] = [
-  { id: 'l-skovvang', name: 'Skovvangskolen – kantinen' },
-  { id: 'l-noerrebakke', name: 'Nørrebakkeskolen – kantinen' },
-  { id: 'l-aadal', name: 'Ådalsskolen – kantinen' },
+  { id: 'l-skovvang', name: 'Skovvangskolen – kantinen', cashAllowed: true },
+  { id: 'l-noerrebakke', name: 'Nørrebakkeskolen – kantinen', cashAllowed: true },
+  { id: 'l-aadal', name: 'Ådalsskolen – kantinen', cashAllowed: true },
 ]
 const [SKOV, NOERRE, AADAL] = locations.map((l) => l.id) as [string, string, string]
 const ALL_LOCATIONS = locations.map((l) => l.id)

@@ -33,7 +33,6 @@ export async function openTill(opts: TillOptions): Promise<Till> {
   if (opts.offlineAllowance !== undefined) setSetting(db, 'offline_allowance', opts.offlineAllowance)
   if (opts.offlineCap !== undefined) setSetting(db, 'offline_cap', opts.offlineCap)
   if (opts.signOutAfterMinutes !== undefined) setSetting(db, 'signout_after_minutes', opts.signOutAfterMinutes)
-  if (opts.cashAllowed !== undefined) setSetting(db, 'cash_allowed', opts.cashAllowed ? 1 : 0)
 
   const lock = acquireUploaderLock(opts.dataDir)
   if (!lock) log('warn', 'another process holds the uploader lock of this till database; this one only pulls')

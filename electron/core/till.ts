@@ -40,8 +40,6 @@ export interface TillOptions {
   offlineAllowance?: number
   /** What one card may spend offline at this till until the server has seen it (øre, default 7500), kept in the till's settings. */
   offlineCap?: number
-  /** Guests may pay cash at this till (kept in the till's settings as `cash_allowed`; default off). */
-  cashAllowed?: boolean
   /** Sign the cashier out after this many minutes without an action of theirs (kept in the till's settings; default 15). */
   signOutAfterMinutes?: number
   /**

@@ -103,8 +103,6 @@ async function main(): Promise<void> {
     tillName: values.name,
     terminalKind: kind,
     simulatedReader: demo || process.env.NODE_ENV === 'development',
-    // The demo's canteen takes cash from guests; a real till's setting is left as it is.
-    cashAllowed: demo ? true : undefined,
     hidReader: true,
     log,
     afterSaleCommit: faultAfterSaleCommit(),

@@ -100,6 +100,9 @@ describe('loading the demo data', () => {
     const { changes } = await pullAll(server, till)
     const count = (entity: string) => changes.filter((c) => c.entity === entity).length
     expect(count('location')).toBe(data.locations.length)
+    // The demo's canteens take cash from guests; a location that does not say so is card only.
+    if (existsSync(DEMO_FILE)) expect(data.locations.map((l) => l.cashAllowed)).toEqual(data.locations.map(() => true))
+    for (const l of data.locations) expect(changes.find((c) => c.entity === 'location' && c.id === l.id), l.id).toMatchObject({ data: { cashAllowed: l.cashAllowed ?? false } })
     expect(count('category')).toBe(data.categories.length)
     expect(count('product')).toBe(data.products.length)
     expect(count('staff')).toBe(data.staff.length)

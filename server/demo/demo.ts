@@ -23,7 +23,8 @@ const ore = z.number().int().safe()
 
 export const DemoData = z.object({
   municipality: z.object({ id, name: z.string().min(1) }),
-  locations: z.array(z.object({ id, name: z.string().min(1) })).min(1),
+  /** `cashAllowed`: guests may pay cash there (locations.cash_allowed); left out, card only. */
+  locations: z.array(z.object({ id, name: z.string().min(1), cashAllowed: z.boolean().default(false) })).min(1),
   categories: z.array(z.object({ id, name: z.string().min(1), sort: z.number().int(), colour: z.string().regex(/^#[0-9a-f]{6}$/).nullable().default(null) })),
   products: z.array(
     z.object({
@@ -101,7 +102,12 @@ async function insertRows(tx: Tx, table: string, columns: string, rows: readonly
 }
 
 async function insertCatalogue(tx: Tx, m: string, data: ParsedDemo): Promise<void> {
-  await insertRows(tx, 'locations', 'id text, municipality_id text, name text', data.locations.map((l) => ({ id: l.id, municipality_id: m, name: l.name })))
+  await insertRows(
+    tx,
+    'locations',
+    'id text, municipality_id text, name text, cash_allowed boolean',
+    data.locations.map((l) => ({ id: l.id, municipality_id: m, name: l.name, cash_allowed: l.cashAllowed })),
+  )
   await insertRows(tx, 'categories', 'id text, municipality_id text, name text, sort int, colour text', data.categories.map((c) => ({ ...c, municipality_id: m })))
   await insertRows(
     tx,

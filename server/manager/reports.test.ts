@@ -50,6 +50,8 @@ describe('the manager’s sales report', () => {
     const tillB: Till = await enrolTill(s.server, f.otherLocationId, 'Kasse B')
     const kim = await addStaff(s, f, { name: 'Kasse Kim', roles: ['cashier'], locationIds: [f.locationId, f.otherLocationId] })
     const karen = f.staffId
+    // Canteen A takes cash from guests (the manager's setting for the canteen).
+    expect((await managerApi(s.server, m, 'PUT', `/manager/canteens/${f.locationId}/cash`, { body: { allowed: true } })).status).toBe(200)
     const voided = sale(f, 4, { lines: [f.products.cola], at: '2026-11-25T10:00:00.000Z', staffId: karen })
     const a = [
       sale(f, 1, { lines: [f.products.bun, f.products.cola], at: '2026-11-24T09:00:00.000Z', staffId: karen }),

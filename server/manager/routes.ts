@@ -9,9 +9,11 @@
  *   /manager/catalogue…, categories, products…        catalogue-routes.ts
  *   /manager/uncollected                              order-routes.ts (webshop lines not picked up)
  *   /manager/z-reports                                z-report-routes.ts (the tills' Z reports)
+ *   /manager/canteens/:id/cash                        canteen-routes.ts (the canteen's own settings)
  */
 import type { FastifyInstance } from 'fastify'
 import { requireManager } from './auth'
+import { canteenRoutes } from './canteen-routes'
 import { catalogueRoutes } from './catalogue-routes'
 import type { ManagerAreaOptions } from './http'
 import { orderRoutes } from './order-routes'
@@ -32,5 +34,6 @@ export async function managerRoutes(app: FastifyInstance, opts: ManagerAreaOptio
     await scope.register(catalogueRoutes, opts)
     await scope.register(orderRoutes, opts)
     await scope.register(zReportRoutes, opts)
+    await scope.register(canteenRoutes, opts)
   })
 }

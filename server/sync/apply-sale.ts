@@ -21,9 +21,11 @@
  * (`time-skew`). Its spend counts in the periods of its own date.
  *
  * A cash sale (`payment: 'cash'`, a guest paying at the counter) has no card and no account: it
- * is checked as every sale is (this till's canteen, a sane date, known staff and products, the
- * catalogue's prices, the caps, the total) and recorded, but it touches no ledger, no spend and
- * no account's change rows: its money is in the drawer, and the till's Z report counts it.
+ * is rejected (`cash-not-allowed`) where the till's canteen does not take cash
+ * (locations.cash_allowed), else checked as every sale is (this till's canteen, a sane date,
+ * known staff and products, the catalogue's prices, the caps, the total) and recorded, but it
+ * touches no ledger, no spend and no account's change rows: its money is in the drawer, and the
+ * till's Z report counts it.
  */
 import { randomUUID } from 'node:crypto'
 import { basketTotal, type AccountView } from '../../domain/checkout'
@@ -82,6 +84,8 @@ interface Refs {
   products: Map<string, string>
   prices: PriceHistory
   caps: SaleCaps
+  /** The till's canteen takes cash from guests (locations.cash_allowed, its manager's setting). */
+  cashAllowed: boolean
 }
 
 /** What the sales refer to, with the accounts behind the cards, in four reads for the whole batch (five when a card is not the named account's). */
@@ -112,15 +116,18 @@ async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation
         ).rows
   const productIds = [...new Set(ps.flatMap((p) => p.lines.map((l) => l.productId)))]
   // One round trip for the staff, the products with their categories and price history at this
-  // canteen, and the municipality's caps: on PGlite a query costs milliseconds whatever it reads.
-  const known = await tx.query<{ kind: 'staff' | 'product' | 'prices' | 'settings'; id: string; detail: unknown }>(
+  // canteen, the municipality's caps and whether the canteen takes cash: on PGlite a query costs
+  // milliseconds whatever it reads.
+  const known = await tx.query<{ kind: 'staff' | 'product' | 'prices' | 'settings' | 'cash'; id: string; detail: unknown }>(
     `SELECT 'staff' AS kind, id, NULL::jsonb AS detail FROM staff WHERE municipality_id = $1 AND id = ANY($2::text[])
      UNION ALL
      SELECT 'product', id, to_jsonb(category_id) FROM products WHERE municipality_id = $1 AND id = ANY($3::text[])
      UNION ALL
      ${PRICE_HISTORY_ROWS}
      UNION ALL
-     SELECT 'settings', id, settings FROM municipalities WHERE id = $1`,
+     SELECT 'settings', id, settings FROM municipalities WHERE id = $1
+     UNION ALL
+     SELECT 'cash', id, to_jsonb(cash_allowed) FROM locations WHERE id = $4`,
     [terminal.municipalityId, [...new Set(ps.map((p) => p.staffId))], productIds, terminal.locationId],
   )
   return {
@@ -132,6 +139,7 @@ async function readRefs(tx: Tx, terminal: Terminal, sales: readonly SaleMutation
     // Sales of another canteen are rejected: only this till's canteen's prices matter.
     prices: priceHistoryOf(known.rows.filter((r) => r.kind === 'prices')),
     caps: saleCapsOf(known.rows.find((r) => r.kind === 'settings')?.detail),
+    cashAllowed: known.rows.find((r) => r.kind === 'cash')?.detail === true,
   }
 }
 
@@ -154,6 +162,10 @@ function rejectionReason(refs: Refs, terminal: Terminal, p: SaleRecordPayload): 
     // Another municipality's card is as unknown here as a card that does not exist.
     if (!owner || owner.municipality_id !== terminal.municipalityId) return { reason: 'card-unknown' }
     if (!card || owner.account_id !== p.accountId) return { reason: 'account-mismatch' }
+  } else if (!refs.cashAllowed) {
+    // The canteen's setting, not the till's belief: a till that sells for cash where its manager
+    // has not allowed it is set aside, whatever it thought (an old till, a till set by hand).
+    return { reason: 'cash-not-allowed' }
   }
   if (!refs.staff.has(p.staffId)) return { reason: 'staff-unknown' }
   if (!p.lines.every((l) => refs.products.has(l.productId))) return { reason: 'product-unknown' }

@@ -7,6 +7,8 @@ import { SimulatedProvider } from '../payments/simulated'
 import { serverSuite } from '../../test/support/server-suite'
 import { pullAll, pushAs, sale, uniqueSuffix, type Fixture } from '../../test/support/server'
 import { AUTO_TOPUP_QUEUED } from './sale-flags'
+import { writeCashAllowed } from '../manager/canteen'
+import { write } from '../platform/tx'
 
 /** A guest's cash sale as a till's outbox holds it: no card, no account. */
 function cashSale(f: Fixture, seq: number, o: Record<string, unknown> = {}): Extract<Mutation, { kind: 'sale.record' }> {
@@ -34,9 +36,17 @@ type Result = { status: string; reason: string | null; flags: string[] }
 describe('a guest pays cash at the counter (sale.record, payment cash)', () => {
   const suite = serverSuite({ payments: new SimulatedProvider({ captureDelayMs: 5 }) })
   const summary = async (accountId: string) => (await accountSummary(suite.server.ctx, accountId))!
+  /** A fresh municipality whose till's canteen takes cash (its manager's setting, manager/canteen.ts). */
+  const cashCanteen = async () => {
+    const c = await suite.canteen()
+    await write(suite.server.ctx, (tx) => writeCashAllowed(tx, c.f.locationId, true))
+    return c
+  }
+  const salesOf = async (terminalId: string) =>
+    (await suite.db.query<{ payment: string; n: number }>('SELECT payment, count(*)::int AS n FROM sales WHERE terminal_id = $1 GROUP BY payment ORDER BY payment', [terminalId])).rows
 
   it('records the cash sale exactly once and counts it in no account: no ledger entry, no spend, no change row', async () => {
-    const { f, till } = await suite.canteen()
+    const { f, till } = await cashCanteen()
     const { cursor } = await pullAll(suite.server, till)
     const before = { alice: await summary(f.alice.accountId), bob: await summary(f.bob.accountId) }
     const m = cashSale(f, 1)
@@ -65,8 +75,39 @@ describe('a guest pays cash at the counter (sale.record, payment cash)', () => {
     expect(next.changes.filter((c) => c.entity === 'account')).toEqual([])
   })
 
-  it('applies a cash sale and a card sale of one batch, each as itself', async () => {
+  it('sets a cash sale aside where the canteen does not take cash, whatever the till believed, and applies it once the manager allows cash', async () => {
     const { f, till } = await suite.canteen()
+    const refused = cashSale(f, 1)
+    const r = await pushAs(suite.server, till, [refused, sale(f, 2)])
+    expect(r.status).toBe(200)
+    expect(r.body.results).toEqual([
+      { seq: 1, id: refused.id, status: 'rejected', reason: 'cash-not-allowed', flags: [] },
+      expect.objectContaining({ seq: 2, status: 'applied' }),
+    ])
+    expect(await salesOf(till.terminalId)).toEqual([{ payment: 'card', n: 1 }])
+    // The same mutation again is answered as before, even after the setting changed: exactly once.
+    await write(suite.server.ctx, (tx) => writeCashAllowed(tx, f.locationId, true))
+    expect((await pushAs(suite.server, till, [refused])).body.results[0]).toMatchObject({ status: 'rejected', reason: 'cash-not-allowed' })
+    const allowed = await pushAs(suite.server, till, [cashSale(f, 3)])
+    expect(allowed.body.results[0]).toMatchObject({ status: 'applied', reason: null })
+    expect(await salesOf(till.terminalId)).toEqual([
+      { payment: 'card', n: 1 },
+      { payment: 'cash', n: 1 },
+    ])
+    // Another canteen of the municipality allowing cash does not make this one take it.
+    await write(suite.server.ctx, async (tx) => {
+      await writeCashAllowed(tx, f.locationId, false)
+      await writeCashAllowed(tx, f.otherLocationId, true)
+    })
+    expect((await pushAs(suite.server, till, [cashSale(f, 4)])).body.results[0]).toMatchObject({ status: 'rejected', reason: 'cash-not-allowed' })
+    expect(await salesOf(till.terminalId)).toEqual([
+      { payment: 'card', n: 1 },
+      { payment: 'cash', n: 1 },
+    ])
+  })
+
+  it('applies a cash sale and a card sale of one batch, each as itself', async () => {
+    const { f, till } = await cashCanteen()
     const r = await pushAs(suite.server, till, [cashSale(f, 1), sale(f, 2), cashSale(f, 3, { lines: [f.products.cola], total: f.products.cola.unitPrice })])
     expect((r.body.results as Result[]).map((x) => x.status)).toEqual(['applied', 'applied', 'applied'])
     expect((await summary(f.alice.accountId)).balance).toBe(10000 - 1500)
@@ -81,7 +122,7 @@ describe('a guest pays cash at the counter (sale.record, payment cash)', () => {
   })
 
   it('rejects a cash payload no honest till sends: a card on it, a wrong price or total, another canteen, unknown staff or product', async () => {
-    const { f, till } = await suite.canteen()
+    const { f, till } = await cashCanteen()
     const bad = [
       cashSale(f, 1, { cardNumber: f.alice.card }),
       cashSale(f, 2, { accountId: f.alice.accountId }),
@@ -110,7 +151,7 @@ describe('a guest pays cash at the counter (sale.record, payment cash)', () => {
   })
 
   it("tells the till in the sale's answer that the purchase queued the account's auto top-up", async () => {
-    const { f, till } = await suite.canteen()
+    const { f, till } = await cashCanteen()
     const agreement = await createTopupAgreement(suite.server.ctx, {
       accountId: f.alice.accountId,
       cardToken: `tok_visa_${uniqueSuffix()}`,

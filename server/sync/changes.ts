@@ -176,11 +176,11 @@ export async function productSnapshots(sql: Sql, ids: readonly string[], now?: D
 }
 
 export async function locationSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {
-  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string; settings: unknown }>(
-    'SELECT l.id, l.municipality_id, l.name, m.settings FROM locations l JOIN municipalities m ON m.id = l.municipality_id WHERE l.id = ANY($1::text[])',
+  const { rows } = await sql.query<{ id: string; municipality_id: string; name: string; cash_allowed: boolean; settings: unknown }>(
+    'SELECT l.id, l.municipality_id, l.name, l.cash_allowed, m.settings FROM locations l JOIN municipalities m ON m.id = l.municipality_id WHERE l.id = ANY($1::text[])',
     [ids],
   )
-  return byId(rows, (l): z.infer<typeof LocationData> => ({ name: l.name, saleCaps: saleCapsOf(l.settings) }))
+  return byId(rows, (l): z.infer<typeof LocationData> => ({ name: l.name, saleCaps: saleCapsOf(l.settings), cashAllowed: l.cash_allowed }))
 }
 
 export async function staffSnapshots(sql: Sql, ids: readonly string[]): Promise<Snapshots> {

@@ -3,7 +3,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 
 /** The till core as the screen sees it: each test says how it answers. */
-const core = vi.hoisted(() => ({ answer: (_method: string, _args: unknown): unknown => null, calls: [] as { method: string; args: unknown }[] }))
+const core = vi.hoisted(() => ({
+  answer: (_method: string, _args: unknown): unknown => null,
+  calls: [] as { method: string; args: unknown }[],
+  /** The core's events the page listens to (data.changed, ...). */
+  listeners: [] as { event: string; fn: (payload: never) => void }[],
+}))
 vi.mock('../api', async () => {
   const errors = await import('../api/errors')
   return {
@@ -12,7 +17,10 @@ vi.mock('../api', async () => {
         core.calls.push({ method, args })
         return core.answer(method, args)
       },
-      on: () => () => {},
+      on: (event: string, fn: (payload: never) => void) => {
+        core.listeners.push({ event, fn })
+        return () => {}
+      },
       onConnection: () => () => {},
       onFault: () => () => {},
       onAnswer: () => () => {},
@@ -48,6 +56,7 @@ beforeEach(() => {
   ids = 0
   checkoutDeps.newSaleId = () => `00000000-0000-4000-8000-00000000000${++ids}`
   core.calls = []
+  core.listeners = []
   played = []
   soundDeps.play = (url, volume) => void played.push({ url, volume })
 })
@@ -80,6 +89,31 @@ describe('a guest pays cash', () => {
     expect(checkout.canPayCash).toBe(false)
     checkout.clearCard()
     expect(checkout.canPayCash).toBe(true)
+  })
+
+  it('follows the canteen’s setting when a pull brings the canteen, without a reload of the page', async () => {
+    const checkout = await counter(false)
+    expect(checkout.canPayCash).toBe(false)
+    const pulled = async (entities: string[], cashAllowed: boolean) => {
+      const answer = core.answer
+      core.answer = (method, args) => (method === 'app.settings' ? settings(cashAllowed) : answer(method, args))
+      for (const l of core.listeners.filter((x) => x.event === 'data.changed')) l.fn({ entities } as never)
+      await vi.waitFor(() => expect(core.calls.filter((c) => c.method === 'app.settings').length).toBeGreaterThan(0))
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+    core.calls = []
+    await pulled(['location'], true)
+    expect(checkout.cashAllowed).toBe(true)
+    expect(checkout.canPayCash).toBe(true)
+    core.calls = []
+    await pulled(['location', 'account'], false)
+    expect(checkout.cashAllowed).toBe(false)
+    expect(checkout.canPayCash).toBe(false)
+    // A pull of accounts only does not ask again.
+    core.calls = []
+    for (const l of core.listeners.filter((x) => x.event === 'data.changed')) l.fn({ entities: ['account'] } as never)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(core.calls.filter((c) => c.method === 'app.settings')).toEqual([])
   })
 
   it('sends the basket once with one sale id, shows the amount to take, and a tap again is the same attempt', async () => {

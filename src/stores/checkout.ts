@@ -378,7 +378,11 @@ export const useCheckoutStore = defineStore('checkout', () => {
     if (p) sounds.play('refused')
   })
 
-  api.on('data.changed', () => void refreshCard())
+  api.on('data.changed', ({ entities }) => {
+    void refreshCard()
+    // Cash from guests is the canteen's setting: it changes with the location a pull brings.
+    if (entities.includes('location')) void loadCounterSettings()
+  })
   void loadCounterSettings()
   api.onConnection((up) => {
     if (up) {

@@ -77,8 +77,9 @@ for (const size of SIZES) {
     test.use({ viewport: size })
 
     test('every state of the cashier screen has its buttons on screen', async ({ page, demo, axe }, info) => {
-      // The demo till takes cash (the host's --demo), so the cash button is part of the states.
-      expect(await rpc(demo, 'app.settings')).toMatchObject({ cashAllowed: true })
+      // The demo's canteens take cash (the server's setting, with the first pull), so the cash
+      // button is part of the states.
+      await expect.poll(async () => ((await rpc(demo, 'app.settings')) as { cashAllowed: boolean }).cashAllowed, { timeout: 30_000 }).toBe(true)
       await page.goto(demo.url)
       await signIn(page)
       const shot = async (state: string) => {

@@ -246,9 +246,26 @@ test('manager mode: a product and a future price reach the right till; cashiers 
         await expect(page.getByRole('status')).toContainText('Birgitte Madsen har fået en ny PIN-kode.')
       }
       if (name === 'till') {
-        // Cash and the offline limits are this till's own: saved by the core, offline too.
-        await page.locator('label.mgr-chip', { hasText: 'Gæster må betale kontant' }).click()
-        await expect(page.getByRole('radio', { name: 'Gæster må betale kontant' })).toBeChecked()
+        // Cash is the canteen's (the demo's take it): saved on the server for every till of the
+        // canteen, and the other till of the canteen has it after its pull.
+        const canteen = page.getByRole('form', { name: 'Kantine' })
+        await expect(canteen.getByRole('radio', { name: 'Gæster må betale kontant' })).toBeChecked()
+        await canteen.locator('label.mgr-chip', { hasText: 'Kun kort' }).click()
+        await canteen.getByRole('button', { name: 'Gem for kantinen' }).click()
+        await expect(canteen.getByRole('status')).toHaveText('Gemt for alle kasser i kantinen.')
+        expect(await rpc(managerTill, 'app.settings')).toMatchObject({ cashAllowed: false })
+        await expect
+          .poll(async () => {
+            await rpc(sameCanteen, 'sync.now')
+            return ((await rpc(sameCanteen, 'app.settings')) as { cashAllowed: boolean }).cashAllowed
+          })
+          .toBe(false)
+        await shoot(page, 'till-card-only')
+        await canteen.locator('label.mgr-chip', { hasText: 'Gæster må betale kontant' }).click()
+        await canteen.getByRole('button', { name: 'Gem for kantinen' }).click()
+        await expect(canteen.getByRole('status')).toHaveText('Gemt for alle kasser i kantinen.')
+        expect(await rpc(managerTill, 'app.settings')).toMatchObject({ cashAllowed: true })
+        // The offline limits are this till's own: saved by the core, offline too.
         await page.getByLabel('Offline-beløb pr. kort under saldoen (kr.)').fill('300')
         await expect(page.getByRole('alert').filter({ hasText: 'højst 200 kr.' })).toBeVisible()
         await expect(page.getByRole('button', { name: 'Gem for denne kasse' })).toBeDisabled()

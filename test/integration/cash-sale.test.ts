@@ -1,9 +1,12 @@
 /**
  * A guest's cash sale from a real till (SQLite file) to the real server over loopback, with the
- * push answer lost once on the way: recorded once, in no account.
+ * push answer lost once on the way: recorded once, in no account. Whether the till takes cash is
+ * the canteen's setting on the server, and it reaches the till with its pull.
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeCashAllowed } from '../../server/manager/canteen'
+import { write } from '../../server/platform/tx'
 import { startCluster, type Cluster } from '../support/cluster'
 
 let c: Cluster
@@ -16,8 +19,11 @@ afterAll(async () => {
 
 describe('a cash sale syncs', () => {
   it('exactly once, even when the push answer is lost, and moves no account’s money', async () => {
-    const { alice, bob, products } = c.fixture
-    const t = await c.newTill('cash-till', { cashAllowed: true })
+    const { alice, bob, products, locationId } = c.fixture
+    // The canteen takes cash (its manager's setting); the till's first sync brings it.
+    await write(c.server.ctx, (tx) => writeCashAllowed(tx, locationId, true))
+    const t = await c.newTill('cash-till')
+    expect(await t.call('app.settings')).toMatchObject({ cashAllowed: true })
     const ledgerRows = async () => Number((await c.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger')).rows[0]!.n)
     const before = await ledgerRows()
     const balances = async () => (await c.db.query<{ id: string; balance: string }>('SELECT id, balance::text FROM accounts WHERE id = ANY($1::text[]) ORDER BY id', [[alice.accountId, bob.accountId]])).rows
@@ -39,5 +45,28 @@ describe('a cash sale syncs', () => {
     expect(await ledgerRows()).toBe(before)
     expect(await balances()).toEqual(start)
     expect((await t.call('sale.recent', {}))[0]).toMatchObject({ saleId, payment: 'cash', sync: 'sent' })
+
+    // The manager switches cash off on the server: after its next pull the till refuses it too.
+    await write(c.server.ctx, (tx) => writeCashAllowed(tx, locationId, false))
+    await t.call('sync.now')
+    expect(await t.call('app.settings')).toMatchObject({ cashAllowed: false })
+    expect(await t.call('sale.cash', { saleId: randomUUID(), lines: [{ productId: products.bun.productId, qty: 1 }] })).toMatchObject({ ok: false, reason: 'cash-not-allowed' })
+  })
+
+  it('is set aside by the server when the till sold for cash after its canteen stopped taking it (the till did not know yet)', async () => {
+    const { products, locationId } = c.fixture
+    await write(c.server.ctx, (tx) => writeCashAllowed(tx, locationId, true))
+    const t = await c.newTill('stale-till')
+    expect(await t.call('app.settings')).toMatchObject({ cashAllowed: true })
+    // Cash is switched off while the till is cut off from the server: it sells on what it last pulled.
+    t.proxy.setOffline(true)
+    await write(c.server.ctx, (tx) => writeCashAllowed(tx, locationId, false))
+    const saleId = randomUUID()
+    expect(await t.call('sale.cash', { saleId, lines: [{ productId: products.bun.productId, qty: 1 }] })).toMatchObject({ ok: true, payment: 'cash' })
+    t.proxy.setOffline(false)
+    expect(await t.call('sync.now')).toMatchObject({ pending: 0, rejected: 1 })
+    expect((await c.db.query('SELECT 1 FROM sales WHERE id = $1', [saleId])).rows).toEqual([])
+    expect((await t.call('sale.recent', {}))[0]).toMatchObject({ saleId, sync: 'rejected', rejectReason: 'cash-not-allowed' })
+    expect(await t.call('app.settings')).toMatchObject({ cashAllowed: false })
   })
 })

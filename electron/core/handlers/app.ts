@@ -28,14 +28,15 @@ export function appHandlers(ctx: HandlerContext): AreaHandlers<AppResults> {
       })()
       return counterSettings(ctx.db)
     },
-    'app.counter.set': ({ cashAllowed, offlineAllowance, offlineCap }) => {
+    // Cash from guests is the canteen's setting, not this till's: the manager sets it on the
+    // server (PUT /manager/canteens/:id/cash) and it arrives with the location on the next pull.
+    'app.counter.set': ({ offlineAllowance, offlineCap }) => {
       const manager = ctx.session.signedIn('manager')
       ctx.db.transaction(() => {
-        setSetting(ctx.db, 'cash_allowed', cashAllowed ? 1 : 0)
         setSetting(ctx.db, 'offline_allowance', offlineAllowance)
         setSetting(ctx.db, 'offline_cap', offlineCap)
       })()
-      ctx.log('info', 'counter settings changed', { by: manager.staffId, cashAllowed, offlineAllowance, offlineCap })
+      ctx.log('info', 'counter settings changed', { by: manager.staffId, offlineAllowance, offlineCap })
       return counterSettings(ctx.db)
     },
   }

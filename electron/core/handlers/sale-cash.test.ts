@@ -21,11 +21,21 @@ afterEach(async () => {
 /** Lunch on a Monday in Copenhagen. */
 const clock = { now: () => new Date('2026-03-02T11:00:00Z') }
 
-function freshDir(): string {
+/** The canteen's cash setting as a pull brings it with the location (the server's, set by its manager). */
+function pullCanteenCash(db: ReturnType<typeof openDb>, cashAllowed: boolean | undefined): void {
+  const from = getSetting(db, 'pull_cursor')
+  const data = { name: 'Skovvangskolen', ...(cashAllowed === undefined ? {} : { cashAllowed }) }
+  const pulled = applyPullPage(db, { changes: [{ entity: 'location', id: 'loc-1', data }], cursor: `${from}0`, hasMore: false, ackSeq: null, serverTime: new Date().toISOString() }, { from, localNow: new Date() })
+  if (!pulled) throw new Error('the pull page was not applied')
+}
+
+/** A till enrolled at loc-1 and pulled once; `cash`: its canteen takes cash from guests. */
+function freshDir(cash = false): string {
   const dir = mkdtempSync(join(tmpdir(), 'kantine-cash-'))
   dirs.push(dir)
   const db = openDb(dir)
   seedCanteen(db)
+  if (cash) pullCanteenCash(db, true)
   db.close()
   return dir
 }
@@ -47,7 +57,7 @@ async function call(till: Till, method: string, args: unknown = {}) {
 const freja = async (till: Till) => ((await call(till, 'card.lookup', { cardNumber: 'DEMO0001' })) as { card: { balance: number; autoTopupAt: string | null } }).card
 
 describe('a guest pays cash at the counter', () => {
-  it('is refused where the till does not take cash, and nothing is recorded', async () => {
+  it('is refused where the canteen does not take cash, and nothing is recorded', async () => {
     const dir = freshDir()
     const till = await open(dir)
     expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: false })
@@ -55,9 +65,35 @@ describe('a guest pays cash at the counter', () => {
     expect(await call(till, 'sale.recent')).toEqual([])
   })
 
-  it('records a cash sale once, with no card and no account: no balance moves, and its outbox row is a valid cash payload', async () => {
+  it('follows the canteen’s setting as each pull brings it: on, off, and off again from a server that does not send it', async () => {
     const dir = freshDir()
-    const till = await open(dir, { cashAllowed: true })
+    const till = await open(dir)
+    const db = openDb(dir)
+    const sell = () => call(till, 'sale.cash', { saleId: randomUUID(), lines: [{ productId: 'p-lunch', qty: 1 }] })
+    try {
+      pullCanteenCash(db, true)
+      expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: true })
+      expect(await sell()).toMatchObject({ ok: true, payment: 'cash' })
+      pullCanteenCash(db, false)
+      expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: false })
+      expect(await sell()).toMatchObject({ ok: false, reason: 'cash-not-allowed' })
+      pullCanteenCash(db, true)
+      pullCanteenCash(db, undefined)
+      expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: false })
+      // Another canteen taking cash is not this till's canteen.
+      const from = getSetting(db, 'pull_cursor')
+      applyPullPage(db, { changes: [{ entity: 'location', id: 'loc-2', data: { name: 'Nørrebakke', cashAllowed: true } }], cursor: `${from}0`, hasMore: false, ackSeq: null, serverTime: new Date().toISOString() }, { from, localNow: new Date() })
+      expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: false })
+      expect(await sell()).toMatchObject({ ok: false, reason: 'cash-not-allowed' })
+    } finally {
+      db.close()
+    }
+    expect(await call(till, 'sale.recent')).toHaveLength(1)
+  })
+
+  it('records a cash sale once, with no card and no account: no balance moves, and its outbox row is a valid cash payload', async () => {
+    const dir = freshDir(true)
+    const till = await open(dir)
     expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: true })
     const saleId = randomUUID()
     const lines = [
@@ -93,7 +129,7 @@ describe('a guest pays cash at the counter', () => {
   })
 
   it('refuses an unknown product or a basket over the caps, as for a card', async () => {
-    const till = await open(freshDir(), { cashAllowed: true })
+    const till = await open(freshDir(true))
     expect(await call(till, 'sale.cash', { saleId: randomUUID(), lines: [{ productId: 'p-elsewhere', qty: 1 }] })).toMatchObject({ ok: false, reason: 'product-unknown', productId: 'p-elsewhere' })
     expect(await call(till, 'sale.cash', { saleId: randomUUID(), lines: [{ productId: 'p-lunch', qty: 99 }] })).toMatchObject({ ok: false, reason: expect.stringMatching(/too-large/) })
     expect(await call(till, 'sale.recent')).toEqual([])
@@ -114,8 +150,8 @@ describe('the sounds', () => {
   })
 })
 
-describe('cash and the offline limits', () => {
-  it('are a manager’s to change, within bounds, and the till keeps them; a cashier is refused', async () => {
+describe('the offline limits', () => {
+  it('are a manager’s to change, within bounds, and the till keeps them; a cashier is refused; cash is not the till’s to set', async () => {
     const dir = freshDir()
     const db = openDb(dir)
     const jonas = { name: 'Jonas Berg', pinHash: hashPin('9999'), roles: ['manager' as const], locationIds: ['loc-1'], active: true }
@@ -126,20 +162,21 @@ describe('cash and the offline limits', () => {
     )
     db.close()
     let till = await open(dir)
-    const wanted = { cashAllowed: true, offlineAllowance: 3000, offlineCap: 10000 }
+    const wanted = { offlineAllowance: 3000, offlineCap: 10000 }
     await expect(call(till, 'app.counter.set', wanted)).rejects.toThrow(/forbidden/)
     expect(await call(till, 'app.settings')).toMatchObject({ cashAllowed: false, offlineAllowance: 5000, offlineCap: 7500 })
     await call(till, 'staff.signOut')
     const manager = await till.dispatch('staff.signIn', { pin: '9999' })
     if (!manager.ok) throw new Error(manager.error.message)
-    for (const bad of [{ ...wanted, offlineAllowance: 20_100 }, { ...wanted, offlineCap: -100 }, { ...wanted, offlineAllowance: 2550 }, { cashAllowed: true }]) {
+    // Cash is the canteen's setting on the server: a till that tries to set it is refused whole.
+    for (const bad of [{ ...wanted, offlineAllowance: 20_100 }, { ...wanted, offlineCap: -100 }, { ...wanted, offlineAllowance: 2550 }, { cashAllowed: true }, { ...wanted, cashAllowed: true }]) {
       await expect(call(till, 'app.counter.set', bad)).rejects.toThrow(/bad-argument/)
     }
-    expect(await call(till, 'app.counter.set', wanted)).toMatchObject(wanted)
+    expect(await call(till, 'app.counter.set', wanted)).toMatchObject({ ...wanted, cashAllowed: false })
     await till.close()
     tills.splice(tills.indexOf(till), 1)
     till = await open(dir)
-    expect(await call(till, 'app.settings')).toMatchObject(wanted)
+    expect(await call(till, 'app.settings')).toMatchObject({ ...wanted, cashAllowed: false })
   })
 })
 

@@ -261,7 +261,8 @@ function prepare(db: Db, syncedAt: string) {
   )
   const location = stmt(
     db,
-    `INSERT INTO locations (id, name, sale_caps) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, sale_caps = excluded.sale_caps`,
+    `INSERT INTO locations (id, name, sale_caps, cash_allowed) VALUES (?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, sale_caps = excluded.sale_caps, cash_allowed = excluded.cash_allowed`,
   )
   const staff = stmt(
     db,
@@ -307,7 +308,8 @@ function prepare(db: Db, syncedAt: string) {
           return product.run(change.id, p.name, p.categoryId, JSON.stringify(p.prices), p.barcode, p.available ? 1 : 0, p.image, p.sort, allergens, schedule)
         }
         case 'location':
-          return location.run(change.id, change.data.name, change.data.saleCaps ? JSON.stringify(change.data.saleCaps) : null)
+          // cashAllowed absent (a server before it): card only.
+          return location.run(change.id, change.data.name, change.data.saleCaps ? JSON.stringify(change.data.saleCaps) : null, change.data.cashAllowed ? 1 : 0)
         case 'staff': {
           const s = change.data
           return staff.run(change.id, s.name, s.pinHash, JSON.stringify(s.roles), JSON.stringify(s.locationIds), s.active ? 1 : 0)

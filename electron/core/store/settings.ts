@@ -32,8 +32,8 @@ export type SettingKey =
   | 'pin_locked_until'
   /** The card reader: chosen USB device, its decoding, and each reader's normalisation (JSON, see reader/service.ts). */
   | 'reader_config'
-  /** '1': guests may pay cash at this till (a sale with no card); absent or '0': card only. */
-  | 'cash_allowed'
+  /** The drawer's opening float (øre) of the last day closed: the next close offers it again. */
+  | 'cash_float'
   /** '0': the approved and refused sounds are off; absent or '1': on. */
   | 'sound_on'
   /** The sounds' volume, 0–100 (absent: DEFAULT_SOUND_VOLUME). */
@@ -66,11 +66,22 @@ export const DEFAULT_OFFLINE_ALLOWANCE = 5000
  */
 export const DEFAULT_OFFLINE_CAP = 7500
 
-/** The counter's own preferences, as the renderer needs them (RPC `app.settings`). */
+/**
+ * Guests may pay cash at this till's canteen: the canteen's setting, held by the server and
+ * pulled with the location (migration 0014). Not pulled yet, or no canteen: card only.
+ */
+export function canteenTakesCash(db: Db): boolean {
+  const locationId = getSetting(db, 'location_id')
+  if (locationId === null) return false
+  const row = stmt(db, 'SELECT cash_allowed FROM locations WHERE id = ?').get(locationId) as { cash_allowed: number } | undefined
+  return row?.cash_allowed === 1
+}
+
+/** The counter's preferences, as the renderer needs them (RPC `app.settings`). */
 export function counterSettings(db: Db): CounterSettings {
   const volume = getNumberSetting(db, 'sound_volume', DEFAULT_SOUND_VOLUME)
   return {
-    cashAllowed: getSetting(db, 'cash_allowed') === '1',
+    cashAllowed: canteenTakesCash(db),
     offlineAllowance: getNumberSetting(db, 'offline_allowance', DEFAULT_OFFLINE_ALLOWANCE),
     offlineCap: getNumberSetting(db, 'offline_cap', DEFAULT_OFFLINE_CAP),
     sound: { on: getSetting(db, 'sound_on') !== '0', volume: Number.isInteger(volume) && volume >= 0 && volume <= 100 ? volume : DEFAULT_SOUND_VOLUME },

@@ -18,6 +18,7 @@ import * as catalogueManager from './0017_catalogue_manager'
 import * as accountAllergens from './0018_account_allergens'
 import * as managerSessions from './0019_manager_sessions'
 import * as pickupTimes from './0020_pickup_times'
+import * as locationCash from './0021_location_cash'
 
 export interface Migration {
   version: number
@@ -47,4 +48,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 18, ...accountAllergens },
   { version: 19, ...managerSessions },
   { version: 20, ...pickupTimes },
+  { version: 21, ...locationCash },
 ]

@@ -24,9 +24,10 @@ export interface WipeResult {
 }
 
 /**
- * The counter's preferences kept in the till's settings: whether guests may pay cash, what a card
- * may spend while the till is offline (øre: below its last known balance, and in all at this till
- * until the server has seen it), and the sounds.
+ * The counter's preferences: whether guests may pay cash (the canteen's setting, as last pulled
+ * from the server with the location; read only here), what a card may spend while the till is
+ * offline (øre: below its last known balance, and in all at this till until the server has seen
+ * it) and the sounds (both kept in the till's settings).
  */
 export interface CounterSettings {
   cashAllowed: boolean
@@ -42,11 +43,13 @@ export const appMethods = {
   'app.settings': { input: noArgs },
   /** The approved/refused sounds: on or off, and their volume (0–100). Any signed-in staff member may change them. */
   'app.sound.set': { input: z.object({ on: z.boolean(), volume: z.number().int().min(0).max(100) }).strict() },
-  /** Cash and the offline limits of this till: a manager's choice (whole kroner, in øre). */
+  /**
+   * The offline limits of this till: a manager's choice (whole kroner, in øre). Cash is the
+   * canteen's setting, changed on the server (manager.request PUT /manager/canteens/:id/cash).
+   */
   'app.counter.set': {
     input: z
       .object({
-        cashAllowed: z.boolean(),
         offlineAllowance: z.number().int().min(0).max(MAX_OFFLINE_ALLOWANCE).multipleOf(100),
         offlineCap: z.number().int().min(0).max(MAX_OFFLINE_CAP).multipleOf(100),
       })

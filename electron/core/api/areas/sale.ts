@@ -32,9 +32,9 @@ export type SaleOutcome =
     }
 
 /**
- * A guest's cash payment (`sale.cash`), where the till allows it (setting `cash_allowed`): no card,
- * so no card rules; only what holds for every sale (known products at this canteen's prices, the
- * caps on one sale). Approved: the cashier takes `total` in cash.
+ * A guest's cash payment (`sale.cash`), where the canteen allows it (the server's setting, pulled
+ * with the location): no card, so no card rules; only what holds for every sale (known products
+ * at this canteen's prices, the caps on one sale). Approved: the cashier takes `total` in cash.
  */
 export type CashSaleOutcome =
   | { ok: true; saleId: string; total: Ore; payment: 'cash' }

@@ -11,6 +11,7 @@ import m0010 from './0010_orders'
 import m0011 from './0011_catalogue_manager'
 import m0012 from './0012_account_allergens'
 import m0013 from './0013_pickup_time'
+import m0014 from './0014_location_cash'
 
 export interface TillMigration {
   version: number
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly TillMigration[] = [
   { version: 11, name: '0011_catalogue_manager', sql: m0011 },
   { version: 12, name: '0012_account_allergens', sql: m0012 },
   { version: 13, name: '0013_pickup_time', sql: m0013 },
+  { version: 14, name: '0014_location_cash', sql: m0014 },
 ]
