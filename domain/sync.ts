@@ -162,6 +162,12 @@ export const DayClosePayload = z.object({
   countedCash: ore.min(0),
   /** The kept cash sales of the day: what the drawer should hold over its float. */
   expectedCash: ore.min(0),
+  /**
+   * The change (byttepenge) the drawer held when the day began, as the manager entered it with
+   * the count: the drawer should hold this plus `expectedCash`. Absent from a till older than
+   * it: 0, as that till counted only the takings.
+   */
+  openingFloat: ore.min(0).max(100_000_000).default(0),
 })
 export type DayClosePayload = z.infer<typeof DayClosePayload>
 

@@ -29,7 +29,7 @@ function closeOf(seq: number, o: Partial<DayClosePayload> = {}): Mutation {
     seq,
     id: randomUUID(),
     kind: 'day.close',
-    payload: { number: 1, day: '2026-11-24', closedAt: '2026-11-24T15:00:00.000Z', closedBy: 'staff-x', totals: NOTHING, countedCash: 0, expectedCash: 0, ...o },
+    payload: { number: 1, day: '2026-11-24', closedAt: '2026-11-24T15:00:00.000Z', closedBy: 'staff-x', totals: NOTHING, countedCash: 0, expectedCash: 0, openingFloat: 0, ...o },
   }
 }
 
@@ -55,7 +55,7 @@ describe('the manager’s list of the tills’ Z reports', () => {
     expect(outcomes((await pushAs(s.server, till, [sale(f, 1, { lines: [f.products.bun], at: '2026-11-23T11:00:00.000Z' })])).body)).toEqual(['applied'])
     const a = await pushAs(s.server, till, [
       closeOf(2, { number: 1, day: '2026-11-23', closedAt: '2026-11-23T15:00:00.000Z', closedBy: f.staffId, totals: monday }),
-      closeOf(3, { number: 2, day: '2026-11-24', closedBy: f.staffId, totals: claimed, countedCash: 9400, expectedCash: 9900 }),
+      closeOf(3, { number: 2, day: '2026-11-24', closedBy: f.staffId, totals: claimed, countedCash: 59_400, expectedCash: 9900, openingFloat: 50_000 }),
     ])
     expect(outcomes(a.body)).toEqual(['applied', 'applied totals-mismatch'])
     expect(outcomes((await pushAs(s.server, tillB, [closeOf(1)])).body)).toEqual(['applied'])
@@ -77,8 +77,9 @@ describe('the manager’s list of the tills’ Z reports', () => {
         day: '2026-11-24',
         totals: claimed,
         serverTotals: NOTHING,
-        countedCash: 9400,
+        countedCash: 59_400,
         expectedCash: 9900,
+        openingFloat: 50_000,
         mismatch: true,
         closedBy: f.staffId,
         closedByName: 'Kasse Karen',
@@ -113,7 +114,7 @@ describe('the manager’s list of the tills’ Z reports', () => {
     expect(outcomes((await pushAs(s.server, tillB, [closeOf(1, { countedCash: 100 })])).body)).toEqual(['applied'])
     const m = await managerSession(s, { canteen, locationIds: [f.locationId, f.otherLocationId] })
     const r = await managerApi(s.server, m, 'GET', '/manager/z-reports?from=2026-11-24&to=2026-11-24')
-    expect(r.body.reports).toEqual([expect.objectContaining({ terminalId: tillB.terminalId, tillName: 'Kasse B', locationId: f.otherLocationId, countedCash: 100, mismatch: false })])
+    expect(r.body.reports).toEqual([expect.objectContaining({ terminalId: tillB.terminalId, tillName: 'Kasse B', locationId: f.otherLocationId, countedCash: 100, openingFloat: 0, mismatch: false })])
   })
 
   it('refuses a bad period, an unknown field, another canteen of the municipality and another municipality’s canteen', async () => {

@@ -6,7 +6,7 @@
  *
  * Days in Copenhagen, inclusive, at most 366 (the reports' rule); default the last 31 days up to
  * today; default all the manager's canteens. Each report is what the till sent (`totals`,
- * `countedCash`, `expectedCash`) beside what the server counted of the same till and day when it
+ * `countedCash`, `expectedCash`, `openingFloat`) beside what the server counted of the same till and day when it
  * arrived (`serverTotals`) and the server's verdict (`mismatch`), all as stored by the day.close
  * applier (sync/appliers/day-close.ts): nothing is recounted here.
  */
@@ -49,8 +49,10 @@ export interface ZReport {
   serverTotals: DayTotals
   /** Øre in the drawer, counted blind by the manager who closed the day. */
   countedCash: number
-  /** Øre the till expected in the drawer (its kept cash sales). */
+  /** Øre the till expected in the drawer over its float (its kept cash sales). */
   expectedCash: number
+  /** Øre of change the drawer held when the day began: the count should be this plus `expectedCash`. */
+  openingFloat: number
   /** The server found the till's totals or expected cash differ from its own count. */
   mismatch: boolean
   closedBy: string
@@ -76,6 +78,7 @@ interface Row {
   server_totals: DayTotals
   counted_cash: string | number
   expected_cash: string | number
+  opening_float: string | number
   mismatch: boolean
   closed_by: string
   closed_by_name: string | null
@@ -103,7 +106,7 @@ export async function zReports(
   }
   const { rows } = await ctx.db.query<Row>(
     `SELECT z.terminal_id, t.name AS till_name, z.location_id, z.number, to_char(z.day, 'YYYY-MM-DD') AS day,
-            z.till_totals, z.server_totals, z.counted_cash, z.expected_cash, z.mismatch,
+            z.till_totals, z.server_totals, z.counted_cash, z.expected_cash, z.opening_float, z.mismatch,
             z.closed_by, st.name AS closed_by_name, z.closed_at, z.received_at
        FROM z_reports z
        JOIN terminals t ON t.id = z.terminal_id
@@ -127,6 +130,7 @@ export async function zReports(
       serverTotals: totals(r.server_totals),
       countedCash: Number(r.counted_cash),
       expectedCash: Number(r.expected_cash),
+      openingFloat: Number(r.opening_float),
       mismatch: r.mismatch,
       closedBy: r.closed_by,
       closedByName: r.closed_by_name,

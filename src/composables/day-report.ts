@@ -23,7 +23,7 @@ export function kronerText(ore: number): string {
 }
 
 /** The names of the total rows, in the screen's language. */
-export type TotalLabel = 'sales' | 'voids' | 'card' | 'cash' | 'offline' | 'rejected' | 'counted' | 'expected' | 'difference' | 'pending'
+export type TotalLabel = 'sales' | 'voids' | 'card' | 'cash' | 'offline' | 'rejected' | 'float' | 'counted' | 'expected' | 'difference' | 'pending'
 
 export function reportRecords(r: DayReport, label: (key: TotalLabel) => string): string[][] {
   const t = r.totals
@@ -44,6 +44,7 @@ export function reportRecords(r: DayReport, label: (key: TotalLabel) => string):
     ...r.byCategory.map((c) => ['category', c.id, c.name, c.qty, amount(c.amount)]),
     ...r.byProduct.map((p) => ['product', p.id, p.name, p.qty, amount(p.amount)]),
     ...r.voids.map((v) => ['void', v.saleId, v.reason, 1, amount(v.total)]),
+    ['cash', 'float', label('float'), '', amount(r.cash.float)],
     ['cash', 'counted', label('counted'), '', amount(r.cash.counted)],
     ['cash', 'expected', label('expected'), '', amount(r.cash.expected)],
     ['cash', 'difference', label('difference'), '', amount(r.cash.difference)],

@@ -88,9 +88,12 @@ test('a manager reads the X report, counts the drawer blind, closes the day with
     await page.setViewportSize({ width: 1920, height: 1080 })
     await page.screenshot({ path: test.info().outputPath('x-report-blind-1920.png') })
     await page.setViewportSize({ width: 1280, height: 800 })
-    await page.getByRole('textbox', { name: 'Optalt kontant (kr.)' }).fill('12,50')
+    // The whole drawer is counted, its opening float with it: the float is offered (none yet), then typed.
+    await expect(page.getByRole('textbox', { name: 'Byttepenge ved dagens start (kr.)' })).toHaveValue('0,00')
+    await page.getByRole('textbox', { name: 'Byttepenge ved dagens start (kr.)' }).fill('100,00')
+    await page.getByRole('textbox', { name: 'Optalt kontant (kr.)' }).fill('112,50')
     await page.getByRole('button', { name: 'Vis difference' }).click()
-    await expect(page.getByText('Optalt kr. 12,50, forventet kr. 0,00: difference kr. 12,50.')).toBeVisible()
+    await expect(page.getByText('Optalt kr. 112,50, forventet kr. 100,00: difference kr. 12,50.')).toBeVisible()
     await expect(page.getByRole('row', { name: /^Betalt kontant/ })).toContainText('kr. 0,00')
 
     // Closing is refused while the sale waits, and says how many.
@@ -119,7 +122,8 @@ test('a manager reads the X report, counts the drawer blind, closes the day with
   await expect(summary.getByRole('row', { name: /^Salg / })).toContainText(kr(keptTotal))
   await expect(summary.getByRole('row', { name: /^Annulleringer / })).toContainText(kr(voided[0]!.total))
 
-  await page.getByRole('textbox', { name: 'Optalt kontant (kr.)' }).fill('12,50')
+  await expect(page.getByRole('textbox', { name: 'Byttepenge ved dagens start (kr.)' })).toHaveValue('100,00')
+  await page.getByRole('textbox', { name: 'Optalt kontant (kr.)' }).fill('112,50')
   await page.getByRole('button', { name: 'Vis difference' }).click()
   await page.getByRole('button', { name: 'Luk dagen med Z-rapport' }).click()
   await expect(page.getByRole('heading', { name: 'Z-rapport nr. 1' })).toBeVisible()
@@ -171,7 +175,8 @@ test('a manager reads the X report, counts the drawer blind, closes the day with
   }
   const products = records.filter((r) => r.section === 'product')
   expect(new Map(products.map((r) => [r.id, { qty: Number(r.count), amount: csvKr(r.amount_dkk) }]))).toEqual(byProduct)
-  expect(csvKr(row('cash', 'counted').amount_dkk)).toBe(1250)
+  expect(csvKr(row('cash', 'float').amount_dkk)).toBe(10000)
+  expect(csvKr(row('cash', 'counted').amount_dkk)).toBe(11250)
   expect(csvKr(row('cash', 'difference').amount_dkk)).toBe(1250)
 
   // The same report in English, the till's second language.

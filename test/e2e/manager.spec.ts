@@ -292,15 +292,16 @@ test('manager mode: a product and a future price reach the right till; cashiers 
       }
       if (name === 'z-reports') {
         // None yet at Skovvang (other specs on this server close days at the kiosk's own canteen);
-        // then Kasse 1 closes its day with 50 kr counted and no cash sales: the report arrives with +50 kr.
+        // then Kasse 1 closes its day with a 500 kr float, 550 kr counted and no cash sales: the report arrives with +50 kr.
         await page.getByRole('combobox', { name: 'Kantine' }).selectOption({ label: 'Skovvangskolen – kantinen' })
         await expect(page.locator('p.z-empty')).toHaveText('Ingen Z-rapporter i perioden.')
-        expect(await rpc(managerTill, 'report.close', { countedCash: 5000 })).toMatchObject({ ok: true })
+        expect(await rpc(managerTill, 'report.close', { countedCash: 55_000, openingFloat: 50_000 })).toMatchObject({ ok: true })
         await expect.poll(async () => ((await rpc(managerTill, 'sync.now')) as { pending: number }).pending).toBe(0)
         await page.locator('label.mgr-chip', { hasText: 'Denne måned' }).click()
         const closed = page.locator('table.z-table tbody tr', { hasText: 'Kasse 1' })
         await expect(closed).toBeVisible()
         await expect(closed.getByTestId('z-difference')).toHaveText('+kr. 50,00')
+        await expect(closed).toContainText('heraf byttepenge kr. 500,00')
         await expect(closed).toContainText('Stemmer')
       }
       if (name === 'uncollected') {

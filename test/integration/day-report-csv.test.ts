@@ -86,7 +86,7 @@ describe('the day report as CSV', () => {
       { id: randomUUID(), at: '2026-03-01T10:00:00.000Z', payment: 'cash', offline: false, lines: [LUNCH], status: 'applied' },
     ]
     store(db, sales)
-    const report = xReport(db, { day: '2026-03-02', tillName: 'Kasse 1', at: at('15:00'), by: { staffId: 's-jonas', name: 'Jonas Berg' }, countedCash: 4000 })
+    const report = xReport(db, { day: '2026-03-02', tillName: 'Kasse 1', at: at('15:00'), by: { staffId: 's-jonas', name: 'Jonas Berg' }, countedCash: 54_000, openingFloat: 50_000 })
     db.close()
 
     const csv = reportCsv(report, (k) => `label:${k}`)
@@ -125,8 +125,10 @@ describe('the day report as CSV', () => {
     expect(sumOf('category')).toBe(sum(kept))
     expect(records.filter((r) => r.section === 'void')).toHaveLength(2)
 
-    expect(ore(row('cash', 'counted')!.amount_dkk)).toBe(4000)
-    expect(ore(row('cash', 'expected')!.amount_dkk)).toBe(2400)
+    // The drawer: its float, then the whole drawer counted against float + cash sales.
+    expect(ore(row('cash', 'float')!.amount_dkk)).toBe(50_000)
+    expect(ore(row('cash', 'counted')!.amount_dkk)).toBe(54_000)
+    expect(ore(row('cash', 'expected')!.amount_dkk)).toBe(52_400)
     expect(ore(row('cash', 'difference')!.amount_dkk)).toBe(1600)
     expect(row('report', 'day')!.name).toBe('2026-03-02')
     expect(reportFileName(report)).toBe('x-rapport-2026-03-02.csv')

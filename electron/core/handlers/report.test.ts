@@ -225,19 +225,50 @@ describe('the end of the day at a till (X and Z reports)', () => {
     db.close()
 
     const blind = await call<DayReport>(till, 'report.day')
-    expect(blind.cash).toEqual({ counted: null, expected: null, difference: null })
+    expect(blind.cash).toEqual({ float: 0, counted: null, expected: null, difference: null })
     expect(blind.totals).toMatchObject({ salesCount: 3, salesAmount: 7500, cashCount: 2, cashAmount: 4000, cardCount: 1, cardAmount: 3500 })
 
     const counted = await call<DayReport>(till, 'report.day', { countedCash: 3950 })
-    expect(counted.cash).toEqual({ counted: 3950, expected: 4000, difference: -50 })
+    expect(counted.cash).toEqual({ float: 0, counted: 3950, expected: 4000, difference: -50 })
 
     const closed = await call<DayCloseOutcome>(till, 'report.close', { countedCash: 3950 })
-    expect(closed).toMatchObject({ ok: true, report: { cash: { counted: 3950, expected: 4000, difference: -50 } } })
-    expect(zRows(dir).closes[0]).toMatchObject({ countedCash: 3950, expectedCash: 4000, totals: { cashAmount: 4000 } })
+    expect(closed).toMatchObject({ ok: true, report: { cash: { float: 0, counted: 3950, expected: 4000, difference: -50 } } })
+    expect(zRows(dir).closes[0]).toMatchObject({ countedCash: 3950, expectedCash: 4000, openingFloat: 0, totals: { cashAmount: 4000 } })
     // A negative count is no count, and a day that is not in the calendar is no day.
     expect(await till.dispatch('report.close', { day: '2026-03-01', countedCash: -1 })).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
     expect(await till.dispatch('report.close', { day: '2026-02-30', countedCash: 0 })).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
     expect(zRows(dir).reports).toHaveLength(1)
+  })
+
+  it('counts the whole drawer against its opening float plus the cash sales, and offers the last close’s float the next day', async () => {
+    const dir = freshDir()
+    const clock = testClock()
+    let till = await open(dir, clock)
+    await call(till, 'staff.signIn', { pin: '9999' })
+    const db = openDb(dir)
+    cashSale(db, '2026-03-02T11:10:00.000Z', 1600)
+    db.close()
+
+    // The float is no secret; what the drawer should hold waits for the count.
+    expect((await call<DayReport>(till, 'report.day', { openingFloat: 50_000 })).cash).toEqual({ float: 50_000, counted: null, expected: null, difference: null })
+    expect((await call<DayReport>(till, 'report.day', { openingFloat: 50_000, countedCash: 51_500 })).cash).toEqual({ float: 50_000, counted: 51_500, expected: 51_600, difference: -100 })
+    const closed = await call<DayCloseOutcome>(till, 'report.close', { openingFloat: 50_000, countedCash: 51_600 })
+    expect(closed).toMatchObject({ ok: true, report: { cash: { float: 50_000, counted: 51_600, expected: 51_600, difference: 0 } } })
+    // The server checks the takings against its own cash sales, and is told the float beside them.
+    expect(zRows(dir).closes[0]).toMatchObject({ countedCash: 51_600, expectedCash: 1600, openingFloat: 50_000 })
+    // A negative or fractional float is no float, and changes nothing.
+    expect(await till.dispatch('report.day', { openingFloat: -1 })).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
+    expect(await till.dispatch('report.close', { day: '2026-03-01', countedCash: 0, openingFloat: 0.5 })).toMatchObject({ ok: false, error: { code: 'bad-argument' } })
+    await till.close()
+    tills.splice(tills.indexOf(till), 1)
+
+    // The next day the drawer starts with the same change: offered, not required.
+    clock.set('2026-03-03T12:00:00Z')
+    till = await open(dir, clock)
+    await call(till, 'staff.signIn', { pin: '9999' })
+    expect((await call<DayReport>(till, 'report.day')).cash.float).toBe(50_000)
+    expect(await call(till, 'report.close', { countedCash: 50_000 })).toMatchObject({ ok: true, report: { number: 2, cash: { float: 50_000, difference: 0 } } })
+    expect(zRows(dir).closes.map((c) => c.openingFloat)).toEqual([50_000, 50_000])
   })
 
   it('is for managers only: a cashier gets neither report nor close', async () => {

@@ -12,6 +12,7 @@ import { insertZReport, nextZNumber, pendingUploads, reportDays, xReport, zRepor
 import { pruneClosedOutbox } from '../store/outbox'
 import type { AreaHandlers } from './area'
 import type { HandlerContext } from './context'
+import { getNumberSetting, setSetting } from '../store/settings'
 import { periodKeys } from '../../../domain/periods'
 
 /** How many days the day picker offers. */
@@ -20,18 +21,20 @@ const DAYS_LISTED = 31
 export function reportHandlers(ctx: HandlerContext): AreaHandlers<ReportResults> {
   const { db, clock } = ctx
   const today = () => periodKeys(clock.now()).day
+  /** The float given, or the one the last close used (a drawer usually starts each day with the same change). */
+  const floatOr = (given: number | undefined) => given ?? getNumberSetting(db, 'cash_float', 0)
 
   return {
-    'report.day': ({ day, countedCash }) => {
+    'report.day': ({ day, countedCash, openingFloat }) => {
       const manager = ctx.session.signedIn('manager')
       const d = day ?? today()
       return (
         zReportOf(db, d) ??
-        xReport(db, { day: d, tillName: ctx.tillName, at: clock.now().toISOString(), by: { staffId: manager.staffId, name: manager.name }, countedCash: countedCash ?? null })
+        xReport(db, { day: d, tillName: ctx.tillName, at: clock.now().toISOString(), by: { staffId: manager.staffId, name: manager.name }, countedCash: countedCash ?? null, openingFloat: floatOr(openingFloat) })
       )
     },
 
-    'report.close': ({ day, countedCash }) => {
+    'report.close': ({ day, countedCash, openingFloat }) => {
       const manager = ctx.session.signedIn('manager')
       const d = day ?? today()
       // Day keys are YYYY-MM-DD: text order is date order.
@@ -42,9 +45,10 @@ export function reportHandlers(ctx: HandlerContext): AreaHandlers<ReportResults>
           if (closed) return { ok: false, reason: 'already-closed', number: closed.number ?? 0 }
           const pending = pendingUploads(db).count
           if (pending > 0) return { ok: false, reason: 'pending-uploads', pending }
-          const x = xReport(db, { day: d, tillName: ctx.tillName, at: clock.now().toISOString(), by: { staffId: manager.staffId, name: manager.name }, countedCash })
+          const x = xReport(db, { day: d, tillName: ctx.tillName, at: clock.now().toISOString(), by: { staffId: manager.staffId, name: manager.name }, countedCash, openingFloat: floatOr(openingFloat) })
           const report = { ...x, kind: 'Z' as const, number: nextZNumber(db) }
           insertZReport(db, ctx.ids.uuid(), report, countedCash)
+          setSetting(db, 'cash_float', report.cash.float)
           return { ok: true, report: zReportOf(db, d)! }
         })
         .immediate()

@@ -130,6 +130,8 @@ export interface ReportInput {
   at: string
   by: { staffId: string; name: string }
   countedCash: number | null
+  /** The change the drawer held when the day began: it should hold this plus the cash sales. */
+  openingFloat: number
 }
 
 /** An X report of the day as the till holds it now. Expected cash and the difference stay blind until a count is given. */
@@ -148,11 +150,21 @@ export function xReport(db: Db, input: ReportInput): DayReport {
     byCategory: byCategory(db, input.day),
     voids: voidsOf(db, input.day),
     rejected,
-    cash: counted === null ? { counted: null, expected: null, difference: null } : { counted, expected: totals.cashAmount, difference: counted - totals.cashAmount },
+    cash: drawer(input.openingFloat, totals.cashAmount, counted),
     pending: pendingUploads(db),
     afterClose: null,
     sync: null,
   }
+}
+
+/**
+ * The drawer as the report states it: the float always; what it should hold (float + cash sales)
+ * and the difference only once it is counted, so the count is blind.
+ */
+function drawer(float: number, cashSales: number, counted: number | null): DayReport['cash'] {
+  if (counted === null) return { float, counted: null, expected: null, difference: null }
+  const expected = float + cashSales
+  return { float, counted, expected, difference: counted - expected }
 }
 
 interface ZRow {
@@ -173,7 +185,9 @@ export function zReportOf(db: Db, day: string): DayReport | null {
     )
     .get(day) as ZRow | undefined
   if (!row) return null
-  const report = JSON.parse(row.report) as DayReport
+  const stored = JSON.parse(row.report) as DayReport
+  // A Z report closed before the float was asked for has none: its count was of the takings.
+  const report: DayReport = { ...stored, cash: { ...stored.cash, float: stored.cash.float ?? 0 } }
   const late = db
     .prepare(
       `SELECT COUNT(*) AS count, COALESCE(SUM(s.total), 0) AS amount FROM sales s LEFT JOIN outbox o ON o.seq = s.seq
@@ -191,6 +205,7 @@ export const nextZNumber = (db: Db): number => (db.prepare('SELECT COALESCE(MAX(
  * Returns the outbox seq.
  */
 export function insertZReport(db: Db, mutationId: string, report: DayReport & { kind: 'Z'; number: number }, counted: number): number {
+  // What the server checks against its own cash sales: the takings, without the float.
   const expected = report.totals.cashAmount
   const payload: DayClosePayload = {
     number: report.number,
@@ -200,6 +215,7 @@ export function insertZReport(db: Db, mutationId: string, report: DayReport & { 
     totals: report.totals,
     countedCash: counted,
     expectedCash: expected,
+    openingFloat: report.cash.float,
   }
   const { lastInsertRowid } = db
     .prepare(`INSERT INTO outbox (mutation_id, kind, payload, created_at) VALUES (?, 'day.close', ?, ?)`)

@@ -19,6 +19,7 @@ import * as accountAllergens from './0018_account_allergens'
 import * as managerSessions from './0019_manager_sessions'
 import * as pickupTimes from './0020_pickup_times'
 import * as locationCash from './0021_location_cash'
+import * as zFloat from './0022_z_float'
 
 export interface Migration {
   version: number
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 19, ...managerSessions },
   { version: 20, ...pickupTimes },
   { version: 21, ...locationCash },
+  { version: 22, ...zFloat },
 ]

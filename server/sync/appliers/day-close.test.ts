@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { DayClosePayload, DayTotals, Mutation } from '../../../domain/sync'
 import { serverSuite } from '../../../test/support/server-suite'
 import { pushAs, sale } from '../../../test/support/server'
+import { writeCashAllowed } from '../../manager/canteen'
+import { write } from '../../platform/tx'
 import { copenhagenDay } from './day-close'
 
 type Result = { seq: number; status: string; reason: string | null; flags: string[] }
@@ -27,7 +29,7 @@ function closeOf(seq: number, o: Partial<DayClosePayload> = {}, id = randomUUID(
     seq,
     id,
     kind: 'day.close',
-    payload: { number: 1, day: '2026-11-24', closedAt: '2026-11-24T15:00:00.000Z', closedBy: 'staff-x', totals: NOTHING, countedCash: 0, expectedCash: 0, ...o },
+    payload: { number: 1, day: '2026-11-24', closedAt: '2026-11-24T15:00:00.000Z', closedBy: 'staff-x', totals: NOTHING, countedCash: 0, expectedCash: 0, openingFloat: 0, ...o },
   }
 }
 
@@ -37,14 +39,16 @@ describe('a till closes its day (day.close, the Z report)', () => {
 
   const stored = async (terminalId: string) =>
     (
-      await s.db.query<{ number: number; day: string; mismatch: boolean; server_totals: DayTotals; counted_cash: string | number }>(
-        `SELECT number, to_char(day, 'YYYY-MM-DD') AS day, mismatch, server_totals, counted_cash FROM z_reports WHERE terminal_id = $1 ORDER BY number`,
+      await s.db.query<{ number: number; day: string; mismatch: boolean; server_totals: DayTotals; counted_cash: string | number; opening_float: string | number }>(
+        `SELECT number, to_char(day, 'YYYY-MM-DD') AS day, mismatch, server_totals, counted_cash, opening_float FROM z_reports WHERE terminal_id = $1 ORDER BY number`,
         [terminalId],
       )
     ).rows
 
   it('stores the Z report exactly once, with totals that agree with the server’s own sales of that till and day', async () => {
     const { f, till } = await s.canteen()
+    // The canteen takes cash from guests (its manager's setting).
+    await write(s.server.ctx, (tx) => writeCashAllowed(tx, f.locationId, true))
     const lunch = sale(f, 1, { lines: [f.products.bun, f.products.cola], at: '2026-11-24T11:00:00.000Z' })
     const offline = sale(f, 2, { lines: [f.products.bun], at: '2026-11-24T11:05:00.000Z', offline: true })
     // Yesterday evening in Copenhagen (22:30 UTC is 23:30 local): not today's.
@@ -114,6 +118,28 @@ describe('a till closes its day (day.close, the Z report)', () => {
     expect(z).toMatchObject({ mismatch: true })
     expect(Number(z!.counted_cash)).toBe(500)
     expect(z!.server_totals).toMatchObject({ salesCount: 1, salesAmount: f.products.bun.unitPrice })
+  })
+
+  it('stores the drawer’s opening float; a till older than it sends none and its float is 0; a negative or fractional float is refused', async () => {
+    const { till } = await s.canteen()
+    const legacy = closeOf(1, { day: '2026-11-23', closedAt: '2026-11-23T15:00:00.000Z' })
+    delete (legacy.payload as Partial<DayClosePayload>).openingFloat
+    const r = await pushAs(s.server, till, [
+      legacy,
+      { ...closeOf(2), payload: { ...closeOf(2).payload, openingFloat: -100 } } as Mutation,
+      { ...closeOf(3), payload: { ...closeOf(3).payload, openingFloat: 10.5 } } as Mutation,
+      closeOf(4, { number: 2, countedCash: 50_000, openingFloat: 50_000 }),
+    ])
+    expect(outcomes(r.body)).toEqual([
+      'applied',
+      expect.stringMatching(/^rejected invalid-payload: openingFloat/),
+      expect.stringMatching(/^rejected invalid-payload: openingFloat/),
+      'applied',
+    ])
+    expect((await stored(till.terminalId)).map((z) => [z.number, Number(z.counted_cash), Number(z.opening_float)])).toEqual([
+      [1, 0, 0],
+      [2, 50_000, 50_000],
+    ])
   })
 
   it('rejects a close dated outside what a till clock could honestly be, and a payload that is not a Z report', async () => {

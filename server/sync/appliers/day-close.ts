@@ -84,8 +84,8 @@ async function applyClose(tx: Tx, terminal: Terminal, m: Checked<DayClosePayload
   const mismatch = !sameTotals(p.totals, own) || p.expectedCash !== own.cashAmount
   await tx.query(
     `INSERT INTO z_reports (terminal_id, number, municipality_id, location_id, day, seq, closed_by, closed_at, received_at,
-                            till_totals, server_totals, counted_cash, expected_cash, mismatch)
-     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb, $12, $13, $14)`,
+                            till_totals, server_totals, counted_cash, expected_cash, opening_float, mismatch)
+     VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb, $12, $13, $14, $15)`,
     [
       terminal.id,
       p.number,
@@ -100,6 +100,7 @@ async function applyClose(tx: Tx, terminal: Terminal, m: Checked<DayClosePayload
       JSON.stringify(own),
       p.countedCash,
       p.expectedCash,
+      p.openingFloat,
       mismatch,
     ],
   )
@@ -109,7 +110,7 @@ async function applyClose(tx: Tx, terminal: Terminal, m: Checked<DayClosePayload
     action: 'day.close',
     entity: 'terminal',
     entityId: terminal.id,
-    details: { number: p.number, day: p.day, seq: m.seq, mismatch, countedCash: p.countedCash, expectedCash: p.expectedCash },
+    details: { number: p.number, day: p.day, seq: m.seq, mismatch, countedCash: p.countedCash, expectedCash: p.expectedCash, openingFloat: p.openingFloat },
     at: tx.now,
   })
   return { status: 'applied', flags: mismatch ? [TOTALS_MISMATCH] : [] }

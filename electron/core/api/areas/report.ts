@@ -16,6 +16,8 @@ import { noArgs } from './area'
 const dayKey = DayKey
 /** Øre counted in the drawer: up to a million kroner. */
 const countedCash = z.number().int().min(0).max(100_000_000)
+/** Øre of change in the drawer when the day began (byttepenge); absent: the float of the last close. */
+const openingFloat = z.number().int().min(0).max(100_000_000)
 
 export type { DayTotals }
 
@@ -54,8 +56,11 @@ export interface DayReport {
   voids: ReportVoid[]
   /** Sales of the day the server set aside (rejected): the till kept no money for them; not in the totals. */
   rejected: { count: number; amount: Ore }
-  /** Blind until counted: expected and difference are null until `counted` is given. */
-  cash: { counted: Ore | null; expected: Ore | null; difference: Ore | null }
+  /**
+   * The drawer. `float`: the change it held when the day began. Blind until counted: `expected`
+   * (float + the day's cash sales) and `difference` are null until `counted` is given.
+   */
+  cash: { float: Ore; counted: Ore | null; expected: Ore | null; difference: Ore | null }
   /** Mutations (sales, voids) still waiting to be sent; a day is closed only at 0. */
   pending: { count: number; oldestAt: string | null }
   /**
@@ -82,9 +87,9 @@ export type DayCloseOutcome =
 
 export const reportMethods = {
   /** The day's report: its Z report if the day is closed, otherwise an X report as of now. Default: today. */
-  'report.day': { input: z.object({ day: dayKey.optional(), countedCash: countedCash.optional() }).strict() },
-  /** Closes the day with the cash counted: refused while mutations wait to be sent (with how many). */
-  'report.close': { input: z.object({ day: dayKey.optional(), countedCash }).strict() },
+  'report.day': { input: z.object({ day: dayKey.optional(), countedCash: countedCash.optional(), openingFloat: openingFloat.optional() }).strict() },
+  /** Closes the day with the cash counted (the whole drawer, float included): refused while mutations wait to be sent (with how many). */
+  'report.close': { input: z.object({ day: dayKey.optional(), countedCash, openingFloat: openingFloat.optional() }).strict() },
   /** Recent days with sales or a Z report, newest first, for choosing a day. */
   'report.days': { input: noArgs },
 } as const
