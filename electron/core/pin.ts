@@ -1,5 +1,6 @@
 import { scrypt, timingSafeEqual } from 'node:crypto'
 import { parsePinHash, scryptMaxmem } from '../../domain/pin-hash'
+import type { StaffRow } from './store/staff'
 
 /**
  * PINs are checked on the till, offline too, against the hash the server sent. The hash carries
@@ -14,4 +15,17 @@ export function verifyPin(pin: string, stored: string): Promise<boolean> {
       resolve(!err && key.length === expected.length && timingSafeEqual(key, expected))
     })
   })
+}
+
+/**
+ * Everyone among `staff` whose PIN this is. The till signs in by PIN alone, so two colleagues of a
+ * canteen with one PIN must not be told apart by the order of their names: the callers refuse
+ * more than one (`pin-ambiguous`) instead of acting as whoever came first. The server refuses a
+ * PIN a colleague already has (`pin-taken`), but cannot see a clash made by moving or reinstating
+ * someone: it holds hashes, not PINs. Every hash is checked, as a wrong PIN checks them all anyway.
+ */
+export async function staffWithPin(pin: string, staff: readonly StaffRow[]): Promise<StaffRow[]> {
+  const matches: StaffRow[] = []
+  for (const s of staff) if (await verifyPin(pin, s.pinHash)) matches.push(s)
+  return matches
 }

@@ -232,6 +232,23 @@ describe('signing in at the till', () => {
     expect(await call(till, 'staff.signIn', { pin: '4321' })).toEqual({ ok: false, reason: 'pin-wrong' })
   })
 
+  it('signs nobody in on a PIN two colleagues of the canteen share, whoever’s name comes first', async () => {
+    const dir = freshDir()
+    const db = openDb(dir)
+    // A cashier moved here (or reinstated) with the PIN a manager of this canteen already has:
+    // the server holds hashes only and cannot see the clash. The cashier's name sorts first.
+    const add = db.prepare('INSERT INTO staff (id, name, pin_hash, roles, location_ids, active) VALUES (?, ?, ?, ?, ?, 1)')
+    add.run('s-moved', 'Aase Aabye', hashPin('4321'), '["cashier"]', '["loc-1"]')
+    add.run('s-boss', 'Zenia Zahle', hashPin('4321'), '["cashier","manager"]', '["loc-1"]')
+    db.close()
+    const till = await open(dir)
+    expect(await call(till, 'staff.signIn', { pin: '4321' })).toEqual({ ok: false, reason: 'pin-ambiguous' })
+    expect(await call(till, 'staff.current', {})).toBeNull()
+    // It is no wrong guess: it does not count towards the lockout.
+    for (let i = 0; i < 4; i++) expect(await call(till, 'staff.signIn', { pin: '4321' })).toEqual({ ok: false, reason: 'pin-ambiguous' })
+    expect(await call(till, 'staff.signIn', { pin: '1234' })).toMatchObject({ ok: true })
+  })
+
   it('makes the next try wait after three wrong PINs, longer each time, across a restart', async () => {
     const dir = freshDir()
     const clock = testClock()

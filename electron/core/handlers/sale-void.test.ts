@@ -152,6 +152,19 @@ describe('a manager’s PIN voids a sale of today at a cashier’s till', () => 
     expect(await balance(till)).toBe(11500)
   })
 
+  it('refuses a manager PIN that a colleague of the canteen has too: nobody can tell who authorised it', async () => {
+    const dir = freshDir()
+    const db = openDb(dir)
+    // Astrid (a manager too, her name first) has Jonas's PIN: moved here, the server could not see it.
+    db.prepare('INSERT INTO staff (id, name, pin_hash, roles, location_ids, active) VALUES (?, ?, ?, ?, ?, 1)').run('s-astrid', 'Astrid Alm', hashPin('9999'), '["manager"]', '["loc-1"]')
+    db.close()
+    const till = await open(dir)
+    const saleId = await metteSells(till)
+    expect(await call(till, 'sale.void', { saleId, reason: 'Fortrudt', managerPin: '9999' })).toEqual({ ok: false, reason: 'pin-ambiguous' })
+    expect(await balance(till)).toBe(11500)
+    expect(await call(till, 'staff.current', {})).toMatchObject({ name: 'Mette Hansen' })
+  })
+
   it('refuses yesterday’s sale, a sale it does not know, and anyone not signed in as a cashier', async () => {
     const clock = testClock('2026-03-02T22:30:00Z') // 23:30 in Copenhagen
     const till = await open(freshDir(), clock)

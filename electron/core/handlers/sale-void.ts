@@ -12,7 +12,7 @@
  */
 import type { SaleVoidOutcome } from '../api/areas/sale'
 import type { ParsedArgs } from '../api/contract'
-import { verifyPin } from '../pin'
+import { staffWithPin } from '../pin'
 import { getSetting } from '../store/settings'
 import { staffAt, type StaffRow } from '../store/staff'
 import { insertVoid, voidableSale, type VoidableSale } from '../store/voids'
@@ -41,11 +41,8 @@ export function saleVoidHandlers(ctx: HandlerContext) {
   // wrong PIN is counted.
   let queue: Promise<unknown> = Promise.resolve()
 
-  /** The member of staff whose PIN this is, or null; only the till's own canteen's staff. */
-  async function whosePin(pin: string): Promise<StaffRow | null> {
-    for (const s of staffAt(db, getSetting(db, 'location_id'))) if (await verifyPin(pin, s.pinHash)) return s
-    return null
-  }
+  /** The staff of the till's own canteen whose PIN this is (more than one: pin-ambiguous). */
+  const whosePin = (pin: string): Promise<StaffRow[]> => staffWithPin(pin, staffAt(db, getSetting(db, 'location_id')))
 
   async function voidSale({ saleId, reason, managerPin }: ParsedArgs<'sale.void'>): Promise<SaleVoidOutcome> {
     const cashier = ctx.session.signedIn('cashier')
@@ -54,13 +51,18 @@ export function saleVoidHandlers(ctx: HandlerContext) {
     if (refused) return refused
     const wait = lockout.waitSeconds()
     if (wait > 0) return { ok: false, reason: 'locked', retryAfterSeconds: wait }
-    const manager = await whosePin(managerPin)
+    const matches = await whosePin(managerPin)
+    const manager = matches[0]
     if (!manager) {
       const locked = lockout.failed()
       return locked > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: locked } : { ok: false, reason: 'pin-wrong' }
     }
     // A right PIN is not a wrong guess; a cashier's own PIN simply does not authorise a void.
     lockout.succeeded()
+    if (matches.length > 1) {
+      ctx.log('warn', 'a PIN fits more than one member of staff', { staffIds: matches.map((s) => s.id) })
+      return { ok: false, reason: 'pin-ambiguous' }
+    }
     if (!manager.roles.includes('manager')) return { ok: false, reason: 'not-a-manager' }
 
     const at = clock.now()

@@ -1,5 +1,5 @@
 import type { StaffResults } from '../api/areas/staff'
-import { verifyPin } from '../pin'
+import { staffWithPin } from '../pin'
 import { getSetting } from '../store/settings'
 import { staffAt } from '../store/staff'
 import type { AreaHandlers } from './area'
@@ -18,13 +18,19 @@ export function staffHandlers(ctx: HandlerContext): AreaHandlers<StaffResults> {
     if (staff.length === 0) return { ok: false, reason: 'not-enrolled' }
     const wait = lockout.waitSeconds()
     if (wait > 0) return { ok: false, reason: 'locked', retryAfterSeconds: wait }
-    for (const s of staff) {
-      if (await verifyPin(pin, s.pinHash)) {
-        lockout.succeeded()
-        const session = { staffId: s.id, name: s.name, roles: s.roles }
-        ctx.session.start(session)
-        return { ok: true, session }
-      }
+    const matches = await staffWithPin(pin, staff)
+    if (matches.length > 1) {
+      // A right PIN, not a guess; but whose? Nobody is signed in until a manager gives one of them a new PIN.
+      lockout.succeeded()
+      ctx.log('warn', 'a PIN fits more than one member of staff', { staffIds: matches.map((s) => s.id) })
+      return { ok: false, reason: 'pin-ambiguous' }
+    }
+    const s = matches[0]
+    if (s) {
+      lockout.succeeded()
+      const session = { staffId: s.id, name: s.name, roles: s.roles }
+      ctx.session.start(session)
+      return { ok: true, session }
     }
     const locked = lockout.failed()
     return locked > 0 ? { ok: false, reason: 'locked', retryAfterSeconds: locked } : { ok: false, reason: 'pin-wrong' }

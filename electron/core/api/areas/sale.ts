@@ -74,7 +74,7 @@ export interface SaleSummary {
  */
 export type SaleVoidOutcome =
   | { ok: true; saleId: string; refunded: Ore; authorisedBy: { staffId: string; name: string } }
-  | { ok: false; reason: 'pin-wrong' | 'not-a-manager' | 'sale-unknown' | 'not-today' | 'sale-rejected' | 'already-voided' | 'cash-sale' }
+  | { ok: false; reason: 'pin-wrong' | 'pin-ambiguous' | 'not-a-manager' | 'sale-unknown' | 'not-today' | 'sale-rejected' | 'already-voided' | 'cash-sale' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number }
 
 export const saleMethods = {

@@ -11,7 +11,7 @@ export interface StaffSession {
  * A sign-in the till refuses: a wrong PIN; a lockout after too many wrong ones (try again in
  * `retryAfterSeconds`); or a till that was never enrolled, so it knows no staff at all.
  */
-export type SignInRefusal = { ok: false; reason: 'pin-wrong' } | { ok: false; reason: 'locked'; retryAfterSeconds: number } | { ok: false; reason: 'not-enrolled' }
+export type SignInRefusal = { ok: false; reason: 'pin-wrong' } | { ok: false; reason: 'pin-ambiguous' } | { ok: false; reason: 'locked'; retryAfterSeconds: number } | { ok: false; reason: 'not-enrolled' }
 
 export const staffMethods = {
   'staff.signIn': { input: z.object({ pin: z.string().regex(/^\d{4,8}$/, 'PIN is 4 to 8 digits') }).strict() },
