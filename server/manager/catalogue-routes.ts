@@ -22,6 +22,7 @@ import { z } from 'zod'
 import { Allergen } from '../../domain/allergens'
 import { HttpError, parseInput } from '../platform/errors'
 import { managerOf } from './auth'
+import { NewCategoryId, NewProductId } from './create-once'
 import {
   MAX_IMAGE_BYTES,
   cancelPriceChange,
@@ -48,11 +49,12 @@ const Ore = z.number().int().min(0).safe()
 const Allergens = z.array(Allergen).max(14)
 const Barcode = z.string().max(32).nullable()
 
-const NewCategory = z.object({ name: Name, colour: Colour }).strict()
+const NewCategory = z.object({ id: NewCategoryId.optional(), name: Name, colour: Colour }).strict()
 const CategoryChange = z.object({ name: Name.optional(), colour: Colour.optional() }).strict()
 const CategoryOrder = z.object({ ids: z.array(Id).max(1000) }).strict()
 const NewProduct = z
   .object({
+    id: NewProductId.optional(),
     name: Name,
     categoryId: Id,
     barcode: Barcode.optional(),
@@ -97,6 +99,7 @@ const refusals: Refusals = {
   'already-in-effect': () => new HttpError(409, 'already-in-effect', 'this price change has already taken effect'),
   'image-invalid': () => new HttpError(400, 'image-invalid', 'the picture must be a JPEG, PNG or WebP of at most 8 MB'),
   'product-has-sales': () => new HttpError(409, 'product-has-sales', 'sales, orders or tills name this product: retire it instead (active: false)'),
+  'id-taken': () => new HttpError(409, 'id-taken', 'that id is taken: open the form again for a new one'),
 }
 
 export const catalogueRoutes: ManagerArea = async (scope, { ctx }) => {

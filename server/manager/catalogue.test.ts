@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -165,6 +166,33 @@ describe('categories', () => {
     await refused(m, 404, 'category-unknown', 'DELETE', `/manager/categories/${other.f.products.candy.categoryId}`)
     await refused(m, 404, 'category-unknown', 'DELETE', '/manager/categories/no-such-category')
     await refused(m, 400, 'bad-request', 'POST', '/manager/categories', { name: 'Frugt', colour: null, sort: 1 })
+  })
+})
+
+describe('a create repeated after a lost answer (the id the screen chose)', () => {
+  it('makes one category and one product, answers the retry with them, and refuses another municipality’s id or a malformed one', async () => {
+    const m = await managerOfBoth()
+    const other = await managerOfBoth()
+    const categoryId = `cat-${randomUUID()}`
+    const category = await call(m, 'POST', '/manager/categories', { id: categoryId, name: 'Frugt', colour: null })
+    expect([category.status, category.body.category.id]).toEqual([201, categoryId])
+    const productId = `p-${randomUUID()}`
+    const product = await call(m, 'POST', '/manager/products', newProduct(m, { id: productId }))
+    expect([product.status, product.body.product.id]).toEqual([201, productId])
+
+    // The answers were lost; the screen sends the same creates again: nothing new, the same rows.
+    const before = await stateOf(m)
+    expect(await call(m, 'POST', '/manager/categories', { id: categoryId, name: 'Frugt', colour: null })).toMatchObject({ status: 201, body: category.body })
+    expect(await call(m, 'POST', '/manager/products', newProduct(m, { id: productId }))).toMatchObject({ status: 201, body: product.body })
+    expect(await stateOf(m)).toEqual(before)
+
+    // Ids are global: another municipality's manager is told the id is taken, never shown the row.
+    await refused(other, 409, 'id-taken', 'POST', '/manager/categories', { id: categoryId, name: 'Frugt', colour: null })
+    await refused(other, 409, 'id-taken', 'POST', '/manager/products', newProduct(other, { id: productId }))
+    // Only the server's own id shapes.
+    await refused(m, 400, 'bad-request', 'POST', '/manager/categories', { id: 'cat-1', name: 'Frugt', colour: null })
+    await refused(m, 400, 'bad-request', 'POST', '/manager/categories', { id: m.f.products.bun.categoryId, name: 'Frugt', colour: null })
+    await refused(m, 400, 'bad-request', 'POST', '/manager/products', newProduct(m, { id: categoryId }))
   })
 })
 

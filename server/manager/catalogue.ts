@@ -33,6 +33,7 @@ import { write, type Tx } from '../platform/tx'
 import { recordChanges } from '../sync/changes'
 import { setPrice } from '../sync/prices'
 import type { ManagerPrincipal } from './auth'
+import { createdBefore } from './create-once'
 
 /** How far in the past a `from` may lie and still mean "now" (a till's clock a little behind). */
 export const FROM_TOLERANCE_MS = 60_000
@@ -92,6 +93,7 @@ export type CatalogueRefusal =
   | 'already-in-effect'
   | 'image-invalid'
   | 'product-has-sales'
+  | 'id-taken'
 
 const actor = (m: ManagerPrincipal) => `staff:${m.staffId}`
 
@@ -226,14 +228,25 @@ export function isBarcodeClash(error: unknown): boolean {
 
 // --- categories ------------------------------------------------------------------------------
 
-export async function createCategory(ctx: ServerContext, m: ManagerPrincipal, input: { name: string; colour: string | null }): Promise<Result<ManagerCategory, CatalogueRefusal>> {
+export async function createCategory(
+  ctx: ServerContext,
+  m: ManagerPrincipal,
+  input: { id?: string; name: string; colour: string | null },
+): Promise<Result<ManagerCategory, CatalogueRefusal>> {
   const name = normaliseName(input.name)
   if (name === null) return refuse('name-invalid')
   const colour = normaliseColour(input.colour)
   if (colour === undefined) return refuse('colour-invalid')
-  const id = `cat-${randomUUID()}`
+  const id = input.id ?? `cat-${randomUUID()}`
   return write(ctx, async (tx) => {
     await lockEntities(tx, [lockKey.entity('category', id)])
+    // A retry of a create that went through (create-once.ts): the category as it is now.
+    const before = await createdBefore(tx, 'categories', id, m.municipalityId)
+    if (before === 'taken') return refuse('id-taken')
+    if (before === 'ours') {
+      const { rows } = await tx.query<ManagerCategory>('SELECT id, name, sort, colour FROM categories WHERE id = $1', [id])
+      return ok({ ...rows[0]!, sort: Number(rows[0]!.sort) })
+    }
     const { rows } = await tx.query<{ sort: number }>('SELECT coalesce(max(sort), 0) + 1 AS sort FROM categories WHERE municipality_id = $1', [m.municipalityId])
     const sort = Number(rows[0]!.sort)
     await tx.query('INSERT INTO categories (id, municipality_id, name, sort, colour) VALUES ($1, $2, $3, $4, $5)', [id, m.municipalityId, name, sort, colour])
@@ -293,6 +306,8 @@ export async function deleteCategory(ctx: ServerContext, m: ManagerPrincipal, id
 // --- products --------------------------------------------------------------------------------
 
 export interface NewProduct {
+  /** Chosen by the screen, so a retry finds the first try's product (create-once.ts). */
+  id?: string
   name: string
   categoryId: string
   barcode?: string | null
@@ -329,10 +344,14 @@ export async function createProduct(ctx: ServerContext, m: ManagerPrincipal, inp
   if (barcode === undefined) return refuse('barcode-invalid')
   if (Object.values(input.prices).some((p) => !isPrice(p))) return refuse('price-invalid')
   const allergens = AllergenList.parse(input.allergens)
-  const id = `p-${randomUUID()}`
+  const id = input.id ?? `p-${randomUUID()}`
   try {
     return await write(ctx, async (tx) => {
       await lockEntities(tx, [lockKey.entity('product', id)])
+      // A retry of a create that went through (create-once.ts): the product as it is now.
+      const before = await createdBefore(tx, 'products', id, m.municipalityId)
+      if (before === 'taken') return refuse('id-taken')
+      if (before === 'ours') return ok(await productView(tx, m, tx.now, id))
       if (!(await categoryExists(tx, m, input.categoryId))) return refuse('category-unknown')
       const places = await checkCanteens(tx, m, Object.keys(input.prices))
       if (!places.ok) return places

@@ -3,7 +3,7 @@
  *
  *   GET  /manager/staff                  → { staff: [{ id, name, roles, locationIds, active }] } (the municipality's)
  *   GET  /manager/staff/:id              → { staff }
- *   POST /manager/staff                  { name, pin, roles, locationIds } → 201 { staff }
+ *   POST /manager/staff                  { id?, name, pin, roles, locationIds } → 201 { staff }
  *   PUT  /manager/staff/:id              { name?, roles?, locationIds? } → { staff }
  *   POST /manager/staff/:id/pin          { pin } → 204
  *   POST /manager/staff/:id/retire       → { staff }       POST /manager/staff/:id/reinstate → { staff }
@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { StaffRole } from '../../domain/enums'
 import { HttpError, parseInput } from '../platform/errors'
 import { managerOf } from './auth'
+import { NewStaffId } from './create-once'
 import { IdParams, answer, type ManagerArea, type Refusals } from './http'
 import { createStaff, getStaff, listStaff, resetPin, setActive, updateStaff } from './staff'
 
@@ -22,12 +23,13 @@ const Pin = z.string().max(40)
 const Roles = z.array(StaffRole).min(1).max(3)
 const LocationIds = z.array(z.string().min(1).max(64)).min(1).max(200)
 
-const NewStaffRequest = z.object({ name: Name, pin: Pin, roles: Roles, locationIds: LocationIds }).strict()
+const NewStaffRequest = z.object({ id: NewStaffId.optional(), name: Name, pin: Pin, roles: Roles, locationIds: LocationIds }).strict()
 const StaffChangeRequest = z.object({ name: Name.optional(), roles: Roles.optional(), locationIds: LocationIds.optional() }).strict()
 const PinRequest = z.object({ pin: Pin }).strict()
 
 const refusals: Refusals = {
   'pin-invalid': () => new HttpError(400, 'pin-invalid', 'a PIN is 4 to 8 digits'),
+  'id-taken': () => new HttpError(409, 'id-taken', 'that id is taken: open the form again for a new one'),
   // The tills sign in by PIN alone: two staff of one canteen cannot share one.
   'pin-taken': () => new HttpError(409, 'pin-taken', 'another staff member of that canteen has this PIN: choose another'),
   'name-invalid': () => new HttpError(400, 'name-invalid', 'a name is 1 to 120 characters'),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { parsePinHash, PIN_SCRYPT } from '../../domain/pin-hash'
 import { verifyPin as tillVerifyPin } from '../../electron/core/pin'
@@ -100,6 +101,24 @@ describe('staff, as a manager keeps them', () => {
     for (const [body, status, error] of cases) {
       expect(await managerApi(s.server, m, 'POST', '/manager/staff', { body }), JSON.stringify(body)).toMatchObject({ status, body: { error } })
     }
+    expect(await state(s, m)).toEqual(before)
+  })
+
+  it('a POST repeated after a lost answer, with the id the screen chose, adds one colleague and answers with them, not pin-taken', async () => {
+    const m = await managerSession(s)
+    const other = await managerSession(s)
+    const id = randomUUID()
+    const body = { id, name: 'Ny Kollega', pin: '1357', roles: ['cashier'], locationIds: [m.locationId] }
+    const first = await managerApi(s.server, m, 'POST', '/manager/staff', { body })
+    expect([first.status, first.body.staff.id]).toEqual([201, id])
+    const before = await state(s, m)
+    expect(await managerApi(s.server, m, 'POST', '/manager/staff', { body })).toMatchObject({ status: 201, body: first.body })
+    expect(await state(s, m)).toEqual(before)
+    // Another municipality's manager cannot take or see the id; a malformed id is no id.
+    const otherBefore = await state(s, other)
+    expect(await managerApi(s.server, other, 'POST', '/manager/staff', { body: { ...body, pin: '2468', locationIds: [other.locationId] } })).toMatchObject({ status: 409, body: { error: 'id-taken' } })
+    expect(await managerApi(s.server, m, 'POST', '/manager/staff', { body: { ...body, id: 's-jonas' } })).toMatchObject({ status: 400, body: { error: 'bad-request' } })
+    expect(await state(s, other)).toEqual(otherBefore)
     expect(await state(s, m)).toEqual(before)
   })
 

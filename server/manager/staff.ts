@@ -21,6 +21,7 @@ import type { Sql } from '../db'
 import { write, type Tx } from '../platform/tx'
 import { recordChanges } from '../sync/changes'
 import type { ManagerPrincipal } from './auth'
+import { createdBefore } from './create-once'
 
 export const PIN_PATTERN = /^[0-9]{4,8}$/
 
@@ -42,6 +43,7 @@ export type StaffRefusal =
   | 'name-invalid'
   | 'roles-invalid'
   | 'locations-invalid'
+  | 'id-taken'
 
 interface StaffRow {
   id: string
@@ -109,6 +111,8 @@ async function pinTaken(ctx: ServerContext, municipalityId: string, locationIds:
 }
 
 export interface NewStaff {
+  /** Chosen by the screen, so a retry finds the first try's colleague (create-once.ts). */
+  id?: string
   name: string
   pin: string
   roles: StaffRole[]
@@ -126,12 +130,21 @@ export async function createStaff(ctx: ServerContext, manager: ManagerPrincipal,
   // The canteens first: whether a PIN is taken is no business of a manager outside them.
   const places = await checkOwnCanteens(ctx.db, manager, locationIds)
   if (!places.ok) return places
-  if (await pinTaken(ctx, manager.municipalityId, locationIds, input.pin, null)) return refuse('pin-taken')
+  const id = input.id ?? randomUUID()
+  // A retry of a create that went through answers that colleague (whose PIN this now is), not pin-taken.
+  const retry = await createdBefore(ctx.db, 'staff', id, manager.municipalityId)
+  if (retry === 'taken') return refuse('id-taken')
+  if (retry === 'no' && (await pinTaken(ctx, manager.municipalityId, locationIds, input.pin, null))) return refuse('pin-taken')
   // scrypt is slow on purpose: hashed before the transaction, so it does not hold the database.
   const pinHash = await hashPin(input.pin)
-  const id = randomUUID()
   return write(ctx, async (tx) => {
     await lockEntities(tx, [lockKey.entity('staff', id)])
+    const before = await createdBefore(tx, 'staff', id, manager.municipalityId)
+    if (before === 'taken') return refuse('id-taken')
+    if (before === 'ours') {
+      const { rows } = await tx.query<StaffRow>('SELECT id, name, roles, location_ids, active FROM staff WHERE id = $1', [id])
+      return ok(member(rows[0]!))
+    }
     await tx.query(
       `INSERT INTO staff (id, municipality_id, name, pin_hash, roles, location_ids, active, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, true, $7)`,
