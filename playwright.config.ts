@@ -8,8 +8,11 @@ export default defineConfig({
   testDir: 'test/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // Two workers, each with its own demo and kiosk servers: the specs of a file run in order in
+  // one worker; specs say what shared demo state they need (fixtures.ts ensureBalance). Halves
+  // the e2e time on the CI's two cores, keeping `npm test` under its 15 minutes.
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
   reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? '.tmp/playwright.json' }]],
   use: {

@@ -10,7 +10,7 @@
  * to $KANTINE_E2E_SHOTS (default test-results/allergens).
  */
 import type { Browser, Page } from '@playwright/test'
-import { approveOnPhone, expect, kioskTest as test, rpc, serverApi, withHostCookie, type DemoKiosk, type TillHost } from './fixtures'
+import { approveOnPhone, ensureBalance, expect, kioskTest as test, rpc, serverApi, withHostCookie, type DemoKiosk, type TillHost } from './fixtures'
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -96,6 +96,8 @@ const freja = (till: TillHost) => (rpc(till, 'sale.recent', { limit: 50 }) as Pr
 
 test('a parent marks milk at the kiosk; the webshop leaves the lasagne out; the till warns, and sells only when the cashier confirms', async ({ page, browser, kiosk, startTill, axe }) => {
   test.setTimeout(240_000)
+  // Freja (a-0001) pays: enough on her account, whatever other specs of this worker spent.
+  await ensureBalance(kiosk, FREJA.id, 10_000)
   const till = await startTill()
   const guardian = await guardianSession(kiosk, 'g-0001')
   await setProductAllergens(till, LASAGNE.id, LASAGNE.allergens)

@@ -11,7 +11,7 @@
  * holds (what is left of a limit, a balance) are read from the till, never assumed.
  */
 import type { CDPSession, Locator, Page } from '@playwright/test'
-import { expect, kioskTest as test, rpc, withHostCookie, type TillHost } from './fixtures'
+import { ensureBalance, expect, kioskTest as test, rpc, withHostCookie, type TillHost } from './fixtures'
 
 interface CardInfo {
   holderName: string
@@ -262,6 +262,8 @@ async function refusalsInOrder(c: Counter, serve: boolean) {
 test('a queue served with a wedge reader: one refusal of each reason in order, online and with the server unreachable', async ({ page, context, kiosk, startTill, axe }) => {
   test.setTimeout(300_000)
   // A till of its own at Skovvangskolen, on a server this test may pause.
+  // Freja (a-0001) pays: enough on her account, whatever other specs of this worker spent.
+  await ensureBalance(kiosk, 'a-0001', 10_000)
   const till = await startTill({ locationId: 'l-skovvang' })
   await withHostCookie(context, till)
   await page.goto(till.url)

@@ -195,6 +195,21 @@ export async function serverApi(serverUrl: string, method: string, path: string,
 }
 
 /**
+ * Makes sure a demo account holds at least `atLeast` øre on the kiosk's server, with a deposit of
+ * the difference. The specs of a worker share that server, and which others ran before in the
+ * same worker (and spent or topped up the demo pupils' money) depends on how files are spread
+ * over workers: a spec that sells to a demo card says what it needs instead of relying on them.
+ */
+export async function ensureBalance(kiosk: DemoKiosk, accountId: string, atLeast: number): Promise<void> {
+  const account = await serverApi(kiosk.serverUrl, 'GET', `/admin/accounts/${accountId}`, { token: kiosk.adminToken })
+  if (account.status !== 200) throw new Error(`GET /admin/accounts/${accountId}: ${account.status}`)
+  const balance = (account.body as { balance: number }).balance
+  if (balance >= atLeast) return
+  const deposit = await serverApi(kiosk.serverUrl, 'POST', `/admin/accounts/${accountId}/deposit`, { token: kiosk.adminToken, body: { amount: atLeast - balance } })
+  if (deposit.status !== 200) throw new Error(`deposit to ${accountId}: ${deposit.status} ${JSON.stringify(deposit.body)}`)
+}
+
+/**
  * The parent's phone with the demo's simulated MitID: opens the user code the kiosk shows and
  * signs in as `guardianId` (default g-0001, Louise Nielsen, the guardian of DEMO0001). The kiosk
  * then gets its session at its next poll.

@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
 import sharp from 'sharp'
 import { eanCheckDigit } from '../../domain/ean'
-import { expect, kioskTest as test, rpc, serverApi, withHostCookie, type TillHost } from './fixtures'
+import { ensureBalance, expect, kioskTest as test, rpc, serverApi, withHostCookie, type TillHost } from './fixtures'
 
 const SHOTS = process.env.MANAGER_SHOTS ?? 'test-results/manager'
 const SKOVVANG = 'Skovvangskolen – kantinen'
@@ -83,6 +83,8 @@ const cspViolations: string[] = []
 
 test('manager mode: a product and a future price reach the right till; cashiers are refused; CSV import preview; every screen', async ({ browser, kiosk, startTill, axe }) => {
   test.setTimeout(300_000)
+  // Freja (a-0001) pays: enough on her account, whatever other specs of this worker spent.
+  await ensureBalance(kiosk, 'a-0001', 10_000)
   const managerTill = await startTill({ locationId: 'l-skovvang', name: 'Kasse 1' })
   const sameCanteen = await startTill({ locationId: 'l-skovvang', name: 'Kasse 2' })
   const otherCanteen = await startTill({ locationId: 'l-noerrebakke', name: 'Kasse Nørrebakke' })

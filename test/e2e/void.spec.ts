@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { expect, kioskTest as test, rpc, serverApi, withHostCookie } from './fixtures'
+import { ensureBalance, expect, kioskTest as test, rpc, serverApi, withHostCookie } from './fixtures'
 
 interface Ledger {
   balance: number
@@ -18,6 +18,8 @@ test('a manager’s PIN voids a sale at a cashier’s till, the cashier stays si
   startTill,
   axe,
 }) => {
+  // Freja (a-0001) pays: enough on her account, whatever other specs of this worker spent.
+  await ensureBalance(kiosk, 'a-0001', 10_000)
   const till = await startTill()
   const account = async () => (await serverApi(kiosk.serverUrl, 'GET', '/admin/accounts/a-0001', { token: kiosk.adminToken })).body as Ledger
   const before = await account()
