@@ -4,6 +4,8 @@
  * the crop rectangle is then in this image's pixels. A data URL, not a blob URL: the page's CSP
  * allows `data:` images only.
  */
+import { drawScaled, loadImage, readAsDataUrl, scaleToFit } from '../../composables/image'
+
 export const MAX_SIDE = 1600
 export const MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -15,46 +17,24 @@ export interface SourceImage {
 
 /** The scale that fits `width`×`height` inside MAX_SIDE (never enlarges). */
 export function fitScale(width: number, height: number, maxSide = MAX_SIDE): number {
-  return Math.min(1, maxSide / Math.max(width, height))
+  return scaleToFit(width, height, maxSide)
 }
 
-function drawScaled(source: CanvasImageSource, width: number, height: number): SourceImage {
-  const scale = fitScale(width, height)
-  const canvas = document.createElement('canvas')
-  canvas.width = Math.max(1, Math.round(width * scale))
-  canvas.height = Math.max(1, Math.round(height * scale))
-  canvas.getContext('2d')!.drawImage(source, 0, 0, canvas.width, canvas.height)
+function toJpeg(source: CanvasImageSource, width: number, height: number): SourceImage {
+  const canvas = drawScaled(source, width, height, fitScale(width, height))
   return { dataUrl: canvas.toDataURL('image/jpeg', 0.9), width: canvas.width, height: canvas.height }
-}
-
-function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(String(reader.result))
-    reader.onerror = () => reject(reader.error ?? new Error('file unreadable'))
-    reader.readAsDataURL(file)
-  })
-}
-
-function loadImage(src: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const img = new Image()
-    img.onload = () => resolve(img)
-    img.onerror = () => reject(new Error('not an image'))
-    img.src = src
-  })
 }
 
 /** A picked file as a JPEG; rejects files that are not JPEG, PNG or WebP images. */
 export async function imageFromFile(file: File): Promise<SourceImage> {
   if (!/^image\/(jpeg|png|webp)$/.test(file.type) || file.size > MAX_FILE_BYTES) throw new Error('image-invalid')
   const img = await loadImage(await readAsDataUrl(file))
-  return drawScaled(img, img.naturalWidth, img.naturalHeight)
+  return toJpeg(img, img.naturalWidth, img.naturalHeight)
 }
 
 /** The camera's current frame as a JPEG. */
 export function imageFromVideo(video: HTMLVideoElement): SourceImage {
-  return drawScaled(video, video.videoWidth, video.videoHeight)
+  return toJpeg(video, video.videoWidth, video.videoHeight)
 }
 
 export function hasCamera(): boolean {
